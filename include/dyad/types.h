@@ -1,0 +1,65 @@
+// The shared data model: every stage reads and writes these types, and only these.
+//
+// Offsets are byte offsets into Document::text (UTF-8), half-open [begin, end). Document::text
+// is the text as read, with only invalid UTF-8 repaired; normalisation (quotes, dashes, NFC)
+// changes token forms, never Document::text, so events can always point back to the original.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dyad {
+
+struct Span {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  bool operator==(const Span&) const = default;
+};
+
+// A surface token as written in the text. A multiword token ("don't") expands to several
+// syntactic words ("do", "n't"); an ordinary token to exactly one.
+struct Token {
+  std::string form;         // normalised surface form (quotes, dashes, NFC)
+  Span span;                // where it is in Document::text
+  bool space_after = true;  // false when the next token follows without whitespace
+  uint32_t first_word = 0;  // index into Sentence::words
+  uint32_t last_word = 0;   // inclusive; == first_word for a single-word token
+};
+
+// A syntactic word: the unit the tagger and parser annotate (a CoNLL-U word line).
+struct Word {
+  std::string form;
+  std::string lemma;
+  std::string upos;
+  std::string xpos;
+  std::string feats;   // "_" or "Feat=Val|..."
+  int head = -1;       // 0 is the root; 1-based index of the head word; -1 not parsed yet
+  std::string deprel;  // UD v2 relation, e.g. "nsubj", "obl:tmod"
+  std::string deps = "_";
+  std::string misc = "_";
+  uint32_t token = 0;  // index into Sentence::tokens
+};
+
+struct Sentence {
+  std::string id;                     // sent_id, when known
+  Span span;                          // the sentence in Document::text
+  std::string text;                   // the sentence's text (a copy of the span)
+  std::vector<Token> tokens;
+  std::vector<Word> words;
+  std::vector<std::string> comments;  // extra CoNLL-U comment lines, without "# "
+  bool new_paragraph = false;
+  bool new_document = false;
+};
+
+struct Document {
+  std::string id;
+  std::string text;   // as read; invalid UTF-8 bytes repaired to U+FFFD
+  std::string date;   // YYYY-MM-DD or empty
+  std::string title;
+  std::string source;
+  std::string url;
+  std::vector<Sentence> sentences;
+};
+
+}  // namespace dyad

@@ -1,0 +1,37 @@
+#include <cstdio>
+
+#include "cli/command.h"
+#include "dyad/version.h"
+#include "nlp/model_file.h"
+#include "util/binary.h"
+
+namespace dyad::cli {
+
+std::string VersionText() {
+  std::string out = std::string("dyad ") + DYAD_VERSION + "\n";
+  std::string path = DefaultModelPath();
+  auto m = nlp::ModelFile::Load(path);
+  if (m.ok()) {
+    out += "model " + path + " fingerprint " + HexFingerprint(m->fingerprint);
+    auto it = m->meta.find("name");
+    if (it != m->meta.end()) out += " (" + it->second + ")";
+    out += "\n";
+  } else {
+    out += "model: not loaded (" + m.status().message() + ")\n";
+  }
+  return out;
+}
+
+static int RunVersion(const std::vector<std::string>& args) {
+  ArgParser p("dyad version", "Prints the version and the fingerprints of the model and "
+                              "dictionaries in use (same as `dyad --version`).");
+  int code = 0;
+  if (!p.Parse(args, &code)) return code;
+  std::fputs(VersionText().c_str(), stdout);
+  return kExitOk;
+}
+
+DYAD_COMMAND(version, "version", "print the version and model/dictionary fingerprints",
+             RunVersion);
+
+}  // namespace dyad::cli
