@@ -1,10 +1,10 @@
-#include "nlp/linear_model.h"
+#include "ml/linear_model.h"
 
 #include <gtest/gtest.h>
 
 #include "util/binary.h"
 
-namespace dyad::nlp {
+namespace dyad::ml {
 namespace {
 
 // Learns "feature 1 -> class 0, feature 2 -> class 2" and checks the compact model agrees.
@@ -53,4 +53,4 @@ TEST(LinearModel, CorruptedClassIdIsRejected) {
 }
 
 }  // namespace
-}  // namespace dyad::nlp
+}  // namespace dyad::ml

@@ -1,11 +1,11 @@
-#include "nlp/linear_model.h"
+#include "ml/linear_model.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "util/binary.h"
 
-namespace dyad::nlp {
+namespace dyad::ml {
 
 namespace {
 inline size_t Slot(uint64_t key, size_t mask) { return static_cast<size_t>(key) & mask; }
@@ -143,4 +143,4 @@ LinearModel PerceptronTrainer::Finalize(float prune) const {
   return m;
 }
 
-}  // namespace dyad::nlp
+}  // namespace dyad::ml

@@ -22,7 +22,7 @@ class BinaryWriter;
 class BinaryReader;
 }  // namespace dyad
 
-namespace dyad::nlp {
+namespace dyad::ml {
 
 // Incremental 64-bit feature hashing (splitmix-style mixing; deterministic across runs).
 struct FeatureHash {
@@ -96,4 +96,4 @@ class PerceptronTrainer {
   std::unordered_map<uint64_t, std::vector<Entry>> table_;
 };
 
-}  // namespace dyad::nlp
+}  // namespace dyad::ml
