@@ -1,0 +1,157 @@
+// dyad train tokenizer|tagger|parser|all: trains model components from a UD treebank.
+#include <chrono>
+#include <cstdio>
+
+#include "cli/command.h"
+#include "dyad/conllu.h"
+#include "dyad/text.h"
+#include "dyad/version.h"
+#include "nlp/model_file.h"
+#include "nlp/parser.h"
+#include "nlp/tagger.h"
+#include "util/binary.h"
+
+namespace dyad::cli {
+
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string BaseName(const std::string& p) {
+  size_t s = p.find_last_of('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+}  // namespace
+
+static int RunTrain(const std::vector<std::string>& args) {
+  std::string train_path, dev_path, output, base, lang, name;
+  int seed = 1, epochs = 0, beam = 0, jackknife = 4;
+  ArgParser p(
+      "dyad train tokenizer|tagger|parser|all --train FILE --dev FILE -o MODEL [options]",
+      "Trains model components on a UD treebank (CoNLL-U) and writes one model file.\n"
+      "  tokenizer  sentence splitting, tokenisation and multiword tokens (needs --lang)\n"
+      "  tagger     UPOS, XPOS, features and lemmas\n"
+      "  parser     labeled dependencies, trained on jackknifed predicted tags\n"
+      "  all        the three, in that order (what the shipped model is)\n"
+      "With --model, the other components of that model are kept; the component trained\n"
+      "replaces its own. Training is deterministic for a given --seed.");
+  p.String("--train", &train_path, "training treebank (CoNLL-U)");
+  p.String("--dev", &dev_path, "development treebank, for choosing the best epoch");
+  p.String("--output", &output, "model file to write");
+  p.Alias("-o", "--output");
+  p.String("--model", &base, "start from this model file (keep its other components)");
+  p.String("--lang", &lang, "language data directory, e.g. data/lang/en (tokenizer)");
+  p.String("--name", &name, "model name recorded in the file (default: output file name)");
+  p.Int("--seed", &seed, "random seed (default 1)");
+  p.Int("--epochs", &epochs, "maximum epochs (default: the component's own)");
+  p.Int("--beam", &beam, "parser beam width (default: the parser's own)");
+  p.Int("--jackknife", &jackknife, "folds for predicted training tags for the parser (default "
+                                   "4; 0 trains the parser on gold tags)");
+  int code = 0;
+  if (!p.Parse(args, &code)) return code;
+  if (p.positional().size() != 1) return UsageError("train: say what to train; see --help");
+  const std::string what = p.positional()[0];
+  if (what != "tokenizer" && what != "tagger" && what != "parser" && what != "all")
+    return UsageError("train: unknown component '" + what + "'");
+  if (train_path.empty() || dev_path.empty() || output.empty())
+    return UsageError("train: --train, --dev and -o are required");
+  const bool do_tok = what == "tokenizer" || what == "all";
+  const bool do_tag = what == "tagger" || what == "all";
+  const bool do_parse = what == "parser" || what == "all";
+  if (do_tok && lang.empty()) lang = DataRoot() + "/data/lang/en";
+
+  nlp::ModelFile model;
+  if (!base.empty()) {
+    auto m = nlp::ModelFile::Load(base);
+    if (!m.ok()) return UsageError(m.status().message());
+    model = std::move(m).value();
+  }
+  auto train = ReadConlluFile(train_path);
+  if (!train.ok()) return UsageError(train.status().message());
+  auto dev = ReadConlluFile(dev_path);
+  if (!dev.ok()) return UsageError(dev.status().message());
+  auto t_all = std::chrono::steady_clock::now();
+
+  model.meta["name"] = name.empty() ? BaseName(output) : name;
+  model.meta["dyad_version"] = DYAD_VERSION;
+  model.meta["train"] = BaseName(train_path) + " (" + std::to_string(train->sentences.size()) +
+                        " sentences, fnv " + HexFingerprint(Fnv1a64(train->text)) + ")";
+  model.meta["dev"] = BaseName(dev_path) + " (" + std::to_string(dev->sentences.size()) +
+                      " sentences, fnv " + HexFingerprint(Fnv1a64(dev->text)) + ")";
+  model.meta["seed"] = std::to_string(seed);
+
+  std::unique_ptr<nlp::Tagger> tagger;
+  if (do_tok) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto seg = text::Segmenter::Train(lang, train.value(), &dev.value());
+    if (!seg.ok()) return UsageError(seg.status().message());
+    BinaryWriter w;
+    seg->Serialize(&w);
+    model.sections["tokenizer"] = w.Take();
+    model.meta["tokenizer.lang"] = BaseName(lang);
+    std::fprintf(stderr, "dyad train: tokenizer trained in %.1f s\n", Seconds(t0));
+  }
+  if (do_tag) {
+    auto t0 = std::chrono::steady_clock::now();
+    nlp::TaggerOptions o;
+    o.seed = static_cast<uint64_t>(seed);
+    if (epochs > 0) o.epochs = epochs;
+    auto t = nlp::Tagger::Train(train->sentences, dev->sentences, o);
+    if (!t.ok()) return UsageError(t.status().message());
+    BinaryWriter w;
+    t->Serialize(&w);
+    model.sections["tagger"] = w.Take();
+    model.meta["tagger.settings"] =
+        "epochs<=" + std::to_string(o.epochs) + " seed=" + std::to_string(o.seed);
+    tagger = std::make_unique<nlp::Tagger>(std::move(t).value());
+    std::fprintf(stderr, "dyad train: tagger trained in %.1f s\n", Seconds(t0));
+  }
+  if (do_parse) {
+    auto t0 = std::chrono::steady_clock::now();
+    if (!tagger && model.has("tagger")) {
+      BinaryReader r(model.sections["tagger"], "tagger");
+      auto t = nlp::Tagger::Parse(&r);
+      if (!t.ok()) return UsageError(t.status().message());
+      tagger = std::make_unique<nlp::Tagger>(std::move(t).value());
+    }
+    std::vector<Sentence> train_sents = train->sentences, dev_sents = dev->sentences;
+    if (tagger && jackknife > 1) {
+      nlp::TaggerOptions o;
+      o.seed = static_cast<uint64_t>(seed);
+      if (epochs > 0) o.epochs = epochs;
+      o.verbose = false;
+      std::fprintf(stderr, "dyad train: %d-fold jackknife tagging of the training data\n",
+                   jackknife);
+      train_sents = nlp::JackknifeTags(train->sentences, jackknife, o);
+    }
+    if (tagger)
+      for (auto& s : dev_sents) tagger->Tag(&s);
+    nlp::ParserOptions o;
+    o.seed = static_cast<uint64_t>(seed);
+    if (epochs > 0) o.epochs = epochs;
+    if (beam > 0) o.beam = beam;
+    auto parser = nlp::Parser::Train(train_sents, dev_sents, o);
+    if (!parser.ok()) return UsageError(parser.status().message());
+    BinaryWriter w;
+    parser->Serialize(&w);
+    model.sections["parser"] = w.Take();
+    model.meta["parser.settings"] = "epochs<=" + std::to_string(o.epochs) +
+                                    " beam=" + std::to_string(o.beam) +
+                                    " seed=" + std::to_string(o.seed) +
+                                    " jackknife=" + std::to_string(tagger ? jackknife : 0);
+    std::fprintf(stderr, "dyad train: parser trained in %.1f s\n", Seconds(t0));
+  }
+  Status s = model.Save(output);
+  if (!s.ok()) return UsageError(s.message());
+  std::fprintf(stderr, "dyad train: wrote %s (fingerprint %s) in %.1f s\n", output.c_str(),
+               HexFingerprint(model.fingerprint).c_str(), Seconds(t_all));
+  return kExitOk;
+}
+
+DYAD_COMMAND(train, "train", "train the tokenizer, tagger and parser on a UD treebank",
+             RunTrain);
+
+}  // namespace dyad::cli
