@@ -1,0 +1,69 @@
+#include "nlp/model_file.h"
+
+#include <gtest/gtest.h>
+
+namespace dyad::nlp {
+namespace {
+
+ModelFile Sample() {
+  ModelFile m;
+  m.meta["name"] = "tiny";
+  m.sections["tagger"] = std::string("\x01\x02\x03\x04 tagger weights", 20);
+  m.sections["parser"] = "parser weights";
+  return m;
+}
+
+TEST(ModelFile, RoundTripKeepsSectionsMetaAndFingerprint) {
+  ModelFile m = Sample();
+  std::string bytes = m.Serialize();
+  auto r = ModelFile::Parse(bytes, "m.dyadm");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->sections.at("parser"), "parser weights");
+  EXPECT_EQ(r->meta.at("name"), "tiny");
+  EXPECT_EQ(r->fingerprint, m.fingerprint);
+  EXPECT_NE(m.fingerprint, 0u);
+}
+
+TEST(ModelFile, FingerprintChangesWithContent) {
+  ModelFile a = Sample(), b = Sample();
+  b.sections["parser"] = "parser weightz";
+  a.Serialize();
+  b.Serialize();
+  EXPECT_NE(a.fingerprint, b.fingerprint);
+}
+
+TEST(ModelFile, EveryTruncationIsAClearError) {
+  std::string bytes = Sample().Serialize();
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    auto r = ModelFile::Parse(std::string_view(bytes).substr(0, n), "cut.dyadm");
+    ASSERT_FALSE(r.ok()) << "accepted a model cut at " << n << " bytes";
+    EXPECT_NE(r.status().message().find("cut.dyadm"), std::string::npos);
+  }
+}
+
+TEST(ModelFile, EveryFlippedByteIsDetected) {
+  std::string bytes = Sample().Serialize();
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::string bad = bytes;
+    bad[i] = static_cast<char>(bad[i] ^ 0x20);
+    EXPECT_FALSE(ModelFile::Parse(bad, "x").ok()) << "flip at byte " << i << " accepted";
+  }
+}
+
+TEST(ModelFile, WrongVersionSaysWhatToDo) {
+  std::string bytes = Sample().Serialize();
+  bytes[8] = 99;  // format version follows the 8-byte magic
+  auto r = ModelFile::Parse(bytes, "old.dyadm");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("version 99"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("retrain"), std::string::npos);
+}
+
+TEST(ModelFile, MissingFileNamesThePath) {
+  auto r = ModelFile::Load("/nonexistent/dir/model.dyadm");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("/nonexistent/dir/model.dyadm"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dyad::nlp
