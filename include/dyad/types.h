@@ -52,6 +52,38 @@ struct Sentence {
   bool new_document = false;
 };
 
+// An actor found in a sentence: a dictionary phrase (possibly composed with agents, e.g.
+// "Iraqi police" -> IRQ + COP) over a run of words.
+struct Mention {
+  uint32_t sentence = 0;       // index in Document::sentences
+  uint32_t first_word = 0;     // words [first_word, last_word] of that sentence, 0-based
+  uint32_t last_word = 0;
+  uint32_t head_word = 0;      // the word the parse treats as the mention's head
+  Span span;                   // in Document::text
+  std::string code;            // full actor code, e.g. "IRQCOP"; "" when only an agent matched
+  std::string entry;           // the dictionary entry that matched, for explanations
+  std::string where;           // its dictionary file:line
+};
+
+// A coded event: who did what to whom, with everything needed to show why it exists.
+struct Event {
+  std::string doc_id;
+  uint32_t sentence = 0;       // index in the document
+  std::string date;            // YYYY-MM-DD
+  std::string source;          // full actor codes; "" when absent
+  std::string target;
+  std::string code;            // CAMEO event code, e.g. "100"
+  std::string root;            // "10"
+  int quad_class = 0;          // 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict
+  double goldstein = 0;
+  std::vector<std::string> issues;
+  Span source_span, target_span, verb_span;  // in Document::text; empty when absent
+  std::string source_text, target_text, verb_text;
+  std::string pattern;         // the verb-dictionary line that fired
+  std::string pattern_where;   // its file:line
+  std::string text;            // the sentence
+};
+
 struct Document {
   std::string id;
   std::string text;   // as read; invalid UTF-8 bytes repaired to U+FFFD
