@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential cmake make pkg-config git ca-certificates \
   libgtest-dev libgmock-dev libbenchmark-dev \
-  libutf8proc-dev libzstd-dev zlib1g-dev libsqlite3-dev time"
+  libutf8proc-dev libzstd-dev zlib1g-dev libsqlite3-dev libexpat1-dev time"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
