@@ -125,7 +125,9 @@ static int RunTrain(const std::vector<std::string>& args) {
       o.verbose = false;
       std::fprintf(stderr, "dyad train: %d-fold jackknife tagging of the training data\n",
                    jackknife);
-      train_sents = nlp::JackknifeTags(train->sentences, jackknife, o);
+      auto jk = nlp::JackknifeTags(train->sentences, jackknife, o);
+      if (!jk.ok()) return UsageError(jk.status().message());
+      train_sents = std::move(jk).value();
     }
     if (tagger)
       for (auto& s : dev_sents) tagger->Tag(&s);
