@@ -1,1 +1,0 @@
-// The text layer's sources live beside this file (utf8, normalise, segmenter, tokenizer).
