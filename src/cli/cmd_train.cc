@@ -74,6 +74,10 @@ static int RunTrain(const std::vector<std::string>& args) {
   auto dev = ReadConlluFile(dev_path);
   if (!dev.ok()) return UsageError(dev.status().message());
   auto t_all = std::chrono::steady_clock::now();
+  // The segmenter hands the tagger normalised forms (quotes, dashes, NFC): train on the same.
+  for (auto* corpus : {&train.value(), &dev.value()})
+    for (Sentence& s : corpus->sentences)
+      for (Word& w : s.words) w.form = text::Normalize(w.form);
 
   model.meta["name"] = name.empty() ? BaseName(output) : name;
   model.meta["dyad_version"] = DYAD_VERSION;

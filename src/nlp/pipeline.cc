@@ -54,6 +54,9 @@ void Pipeline::AnnotateText(std::string_view text, std::vector<Sentence>* out,
 }
 
 void Pipeline::AnnotateWords(Sentence* s) const {
+  // The models were trained on normalised forms (see cmd_train); gold tokenisation from
+  // elsewhere gets the same treatment, so "“" and "\"" look alike to the tagger.
+  for (Word& w : s->words) w.form = text::Normalize(w.form);
   Tag(s);
   Parse(s);
 }

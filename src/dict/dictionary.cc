@@ -1,0 +1,279 @@
+#include <algorithm>
+#include <cstdio>
+
+#include "dict/codec.h"
+#include "dyad/cameo.h"
+#include "dyad/dict.h"
+#include "util/binary.h"
+
+namespace dyad::dict {
+
+std::string_view DictKindName(DictKind kind) {
+  switch (kind) {
+    case DictKind::kVerbs:
+      return "verbs";
+    case DictKind::kActors:
+      return "actors";
+    case DictKind::kAgents:
+      return "agents";
+    case DictKind::kDiscards:
+      return "discards";
+    case DictKind::kIssues:
+      return "issues";
+  }
+  return "?";
+}
+
+std::string_view ElementKindName(ElementKind kind) {
+  switch (kind) {
+    case ElementKind::kWord:
+      return "word";
+    case ElementKind::kSynset:
+      return "synset";
+    case ElementKind::kNounPhrase:
+      return "noun phrase";
+    case ElementKind::kPrepPhrase:
+      return "prepositional phrase";
+    case ElementKind::kSource:
+      return "source";
+    case ElementKind::kTarget:
+      return "target";
+    case ElementKind::kCompound:
+      return "compound";
+    case ElementKind::kSkip:
+      return "skip";
+  }
+  return "?";
+}
+
+// ---- PhraseTable
+
+std::span<const PhraseTable::Phrase> PhraseTable::StartingWith(WordId w) const {
+  auto [lo, hi] = std::equal_range(first_word_.begin(), first_word_.end(), w);
+  return std::span<const Phrase>(phrases_).subspan(lo - first_word_.begin(), hi - lo);
+}
+
+const PhraseTable::Phrase* PhraseTable::Match(std::span<const WordId> text, size_t pos) const {
+  if (pos >= text.size() || text[pos] == kNoWord) return nullptr;
+  for (const Phrase& p : StartingWith(text[pos])) {
+    if (p.size > text.size() - pos) continue;
+    if (std::equal(words_.begin() + p.begin, words_.begin() + p.begin + p.size, text.begin() + pos))
+      return &p;  // longest first
+  }
+  return nullptr;
+}
+
+// ---- records
+
+bool VerbCode::IsNull() const {
+  auto null = [](const std::string& c) { return c.empty() || c == cameo::kNullCode; };
+  return null(primary) && null(paired);
+}
+
+std::string VerbCode::ToString() const {
+  std::string s = "[" + primary;
+  if (!paired.empty()) s += ":" + paired;
+  if (dominant) s += "!";
+  if (subordinate) s += "?";
+  return s + "]";
+}
+
+std::string_view Actor::CodeOn(int32_t date) const {
+  for (const auto& c : codes)
+    if (c.restricted() && c.from <= date && date <= c.to) return c.code;
+  for (const auto& c : codes)
+    if (!c.restricted()) return c.code;
+  return {};
+}
+
+std::string Diagnostic::ToString() const {
+  std::string s = file;
+  if (line) s += ":" + std::to_string(line);
+  s += severity == kError ? ": error: " : ": warning: ";
+  return s + message;
+}
+
+size_t ImportReport::errors() const {
+  return std::count_if(diagnostics.begin(), diagnostics.end(),
+                       [](const Diagnostic& d) { return d.severity == Diagnostic::kError; });
+}
+
+std::string ImportReport::Summary() const {
+  std::string out;
+  uint64_t entries = 0, skipped = 0, warnings = 0;
+  for (const auto& f : files) {
+    out += f.file + " (" + std::string(DictKindName(f.kind)) + "): " + std::to_string(f.entries) +
+           " entries read, " + std::to_string(f.skipped) + " skipped, " +
+           std::to_string(f.warnings) + " warnings\n";
+    entries += f.entries;
+    skipped += f.skipped;
+    warnings += f.warnings;
+  }
+  out += "total: " + std::to_string(entries) + " entries read, " + std::to_string(skipped) +
+         " skipped, " + std::to_string(warnings) + " warnings\n";
+  return out;
+}
+
+// ---- Dictionary
+
+Result<std::shared_ptr<const Dictionary>> Dictionary::Load(const std::string& path,
+                                                           std::string_view expected_tagset) {
+  DYAD_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
+  return Parse(bytes, path, expected_tagset);
+}
+
+Result<std::shared_ptr<const Dictionary>> Dictionary::Parse(std::string_view bytes,
+                                                            const std::string& origin,
+                                                            std::string_view expected_tagset) {
+  return DictionaryCodec::Parse(bytes, origin, expected_tagset);
+}
+
+std::string Dictionary::Serialize(int zstd_level) const {
+  return DictionaryCodec::Serialize(*this, zstd_level);
+}
+
+Status Dictionary::Save(const std::string& path, int zstd_level) const {
+  return WriteFileAtomic(path, Serialize(zstd_level));
+}
+
+void Dictionary::BuildWordIndex() {
+  word_index_.clear();
+  word_index_.reserve(words_.size());
+  for (WordId i = 0; i < words_.size(); ++i) word_index_.emplace(words_[i], i);
+}
+
+std::string Dictionary::Where(SourceRef ref) const {
+  std::string name = ref.file < sources_.size() ? sources_[ref.file].name : "?";
+  return name + ":" + std::to_string(ref.line);
+}
+
+WordId Dictionary::FindWord(std::string_view w) const {
+  bool lower = std::any_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  if (!lower) {
+    auto it = word_index_.find(w);
+    return it == word_index_.end() ? kNoWord : it->second;
+  }
+  std::string up(w);
+  for (char& c : up)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  auto it = word_index_.find(up);
+  return it == word_index_.end() ? kNoWord : it->second;
+}
+
+std::string Dictionary::PhraseText(const PhraseTable& table, const PhraseTable::Phrase& p) const {
+  std::string s;
+  for (WordId w : table.Words(p)) {
+    if (!s.empty()) s += ' ';
+    s += words_[w];
+  }
+  return s;
+}
+
+uint32_t Dictionary::FindSynset(std::string_view name) const {
+  for (uint32_t i = 0; i < synsets_.size(); ++i)
+    if (synsets_[i].name == name) return i;
+  return kNone;
+}
+
+bool Dictionary::InSynset(uint32_t synset, WordId w) const {
+  for (const auto& p : synset_members_.StartingWith(w))
+    if (p.size == 1 && p.owner == synset) return true;
+  return false;
+}
+
+std::span<const VerbRef> Dictionary::VerbsForWord(WordId w) const {
+  auto lo = std::lower_bound(verb_index_.begin(), verb_index_.end(), w,
+                             [](const VerbRef& r, WordId x) { return r.word < x; });
+  auto hi = std::upper_bound(lo, verb_index_.end(), w,
+                             [](WordId x, const VerbRef& r) { return x < r.word; });
+  return std::span<const VerbRef>(verb_index_).subspan(lo - verb_index_.begin(), hi - lo);
+}
+
+namespace {
+
+void RenderElements(const Dictionary& d, const std::vector<PatternElement>& v, bool first_joined,
+                    std::string* out) {
+  for (size_t i = 0; i < v.size(); ++i) {
+    const PatternElement& e = v[i];
+    bool joined = e.adjacent && (i > 0 || first_joined);
+    if (!out->empty()) *out += joined ? "_" : " ";
+    switch (e.kind) {
+      case ElementKind::kWord:
+        *out += d.word(e.id);
+        break;
+      case ElementKind::kSynset:
+        *out += "&" + d.synsets()[e.id].name;
+        break;
+      case ElementKind::kSource:
+        *out += "$";
+        break;
+      case ElementKind::kTarget:
+        *out += "+";
+        break;
+      case ElementKind::kCompound:
+        *out += "%";
+        break;
+      case ElementKind::kSkip:
+        *out += "^";
+        break;
+      case ElementKind::kNounPhrase:
+      case ElementKind::kPrepPhrase: {
+        bool np = e.kind == ElementKind::kNounPhrase;
+        std::string inner;
+        RenderElements(d, e.children, false, &inner);
+        *out += (np ? "{" : "(") + inner + (np ? "}" : ")");
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string Dictionary::PatternText(const Pattern& p) const {
+  std::string body;
+  RenderElements(*this, p.before, false, &body);
+  body += body.empty() ? "*" : (p.verb_adjacent ? "_*" : " *");
+  RenderElements(*this, p.after, true, &body);
+  return "- " + body + " " + p.code.ToString();
+}
+
+std::string Dictionary::StatsText() const {
+  auto line = [](const std::string& name, uint64_t v) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%-22s %llu\n", name.c_str(),
+                  static_cast<unsigned long long>(v));
+    return std::string(buf);
+  };
+  size_t forms = 0;
+  for (const auto& v : verbs_) forms += v.forms.size();
+  size_t dated = 0, actor_codes = 0;
+  for (const auto& a : actors_) {
+    actor_codes += a.codes.size();
+    for (const auto& c : a.codes) dated += c.restricted() ? 1 : 0;
+  }
+  std::string s;
+  s += line("words", words_.size());
+  s += line("synsets", synsets_.size());
+  s += line("synset_members", synset_members_.size());
+  s += line("verb_blocks", blocks_.size());
+  s += line("verbs", verbs_.size());
+  s += line("verb_forms", forms);
+  s += line("verb_index", verb_index_.size());
+  s += line("patterns", patterns_.size());
+  s += line("transformations", transformations_.size());
+  s += line("actors", actors_.size());
+  s += line("actor_phrases", actor_phrases_.size());
+  s += line("actor_codes", actor_codes);
+  s += line("actor_codes_dated", dated);
+  s += line("agents", agents_.size());
+  s += line("agent_phrases", agent_phrases_.size());
+  s += line("discards", discards_.size());
+  s += line("issues", issues_.size());
+  s += line("issue_phrases", issue_phrases_.size());
+  s += line("issue_codes", issue_codes_.size());
+  s += line("issue_categories", issue_categories_.size());
+  return s;
+}
+
+}  // namespace dyad::dict
