@@ -47,25 +47,46 @@ class LinearModel {
  public:
   LinearModel() = default;
   int num_classes() const { return num_classes_; }
-  size_t num_features() const { return keys_.size() ? used_ : 0; }
-  size_t num_weights() const { return classes_.size(); }
+  size_t num_features() const { return used_; }
+  size_t num_weights() const { return entries_.size(); }
 
   // scores[c] += sum over feats of w(feat, c). `scores` has num_classes() entries.
   void Score(const uint64_t* feats, size_t n, float* scores) const;
+  // The same sums in the quantised domain, without conversions: w(feat, c) = q * scale(), so
+  // ScoreQuantized's sums times scale() are Score's. For hot loops that only compare or add
+  // scores of one model.
+  void ScoreQuantized(const uint64_t* feats, size_t n, int32_t* scores) const;
+  float scale() const { return scale_; }
 
   void Serialize(BinaryWriter* w) const;
   static Result<LinearModel> Parse(BinaryReader* r);
 
  private:
   friend class PerceptronTrainer;
+  // One probe reads one 16-byte slot, and a feature's weights are one contiguous run of
+  // (class, weight) pairs: two cache misses per feature at most, which is what scoring costs.
+  struct Slot {
+    uint64_t key;  // 0 = empty
+    uint32_t start;
+    uint16_t count;
+    uint16_t unused;
+  };
+  struct Weight {
+    uint16_t cls;
+    int16_t q;  // weight = q * scale_
+  };
+  // Lays out the table; `keys` sorted ascending, non-zero and distinct, `counts` parallel to
+  // it, `weights` the runs in key order. Returns false on a duplicate or zero key.
+  bool Build(const std::vector<uint64_t>& keys, const std::vector<uint16_t>& counts,
+             std::vector<Weight> weights);
+  template <typename T, typename Add>
+  void Accumulate(const uint64_t* feats, size_t n, T* scores, Add add) const;
+
   int num_classes_ = 0;
-  float scale_ = 1.0f;             // weight = q * scale_
+  float scale_ = 1.0f;
   size_t used_ = 0;
-  std::vector<uint64_t> keys_;     // open addressing, 0 = empty; power-of-two size
-  std::vector<uint32_t> starts_;   // per slot: first entry; entries run to the next start
-  std::vector<uint16_t> counts_;   // per slot: number of entries
-  std::vector<uint16_t> classes_;  // entries
-  std::vector<int16_t> weights_;
+  std::vector<Slot> slots_;  // open addressing; power-of-two size
+  std::vector<Weight> entries_;
 };
 
 class PerceptronTrainer {
