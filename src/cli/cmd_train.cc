@@ -1,4 +1,5 @@
 // dyad train tokenizer|tagger|parser|all: trains model components from a UD treebank.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -125,7 +126,8 @@ static int RunTrain(const std::vector<std::string>& args) {
     if (tagger && jackknife > 1) {
       nlp::TaggerOptions o;
       o.seed = static_cast<uint64_t>(seed);
-      if (epochs > 0) o.epochs = epochs;
+      // Each fold trains without a dev set: use the epoch count the full tagger chose.
+      o.epochs = epochs > 0 ? epochs : std::max(1, tagger->best_epoch());
       o.verbose = false;
       std::fprintf(stderr, "dyad train: %d-fold jackknife tagging of the training data\n",
                    jackknife);

@@ -1,6 +1,8 @@
 #include <cstdio>
 
+#include "cli/coding.h"
 #include "cli/command.h"
+#include "dyad/dict.h"
 #include "dyad/version.h"
 #include "nlp/model_file.h"
 #include "util/binary.h"
@@ -19,6 +21,12 @@ std::string VersionText() {
   } else {
     out += "model: not loaded (" + m.status().message() + ")\n";
   }
+  std::string dict_path = DefaultDictPath();
+  auto d = dict::Dictionary::Load(dict_path);
+  if (d.ok())
+    out += "dict " + dict_path + " fingerprint " + HexFingerprint((*d)->fingerprint()) + "\n";
+  else
+    out += "dict: not loaded (" + d.status().message() + ")\n";
   return out;
 }
 

@@ -27,7 +27,10 @@ bool DocSource::OpenNext() {
     } else {
       f_ = std::fopen(name_.c_str(), "rb");
       if (!f_) {
-        std::fprintf(stderr, "dyad: %s: cannot open: %s\n", name_.c_str(), std::strerror(errno));
+        if (on_reject)
+          on_reject(name_, std::string("cannot open: ") + std::strerror(errno));
+        else
+          std::fprintf(stderr, "dyad: %s: cannot open: %s\n", name_.c_str(), std::strerror(errno));
         open_failed_ = true;
         ++rejected_;
         continue;
@@ -75,7 +78,10 @@ std::optional<SourceDoc> DocSource::Next() {
         std::string why = !v.ok() ? v.status().message()
                           : v->type != JsonValue::Type::kObject ? "not a JSON object"
                                                                 : "missing string field \"text\"";
-        std::fprintf(stderr, "dyad: %s: rejected: %s\n", where.c_str(), why.c_str());
+        if (on_reject)
+          on_reject(where, why);
+        else
+          std::fprintf(stderr, "dyad: %s: rejected: %s\n", where.c_str(), why.c_str());
         ++rejected_;
         continue;
       }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,9 @@ class DocSource {
   size_t rejected() const { return rejected_; }
   bool open_failed() const { return open_failed_; }
   size_t chunk_bytes = 1 << 16;
+  // When set, rejected records (and files that cannot be opened) are handed to it, with their
+  // "file:line" origin and the reason, instead of being printed to stderr.
+  std::function<void(const std::string& origin, const std::string& reason)> on_reject;
 
  private:
   bool OpenNext();

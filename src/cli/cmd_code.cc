@@ -1,0 +1,354 @@
+// dyad code: documents -> CAMEO events.
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <memory>
+
+#include "cli/coding.h"
+#include "cli/command.h"
+#include "cli/doc_source.h"
+#include "cli/ordered_pool.h"
+#include "dyad/coder.h"
+#include "dyad/event_writer.h"
+#include "dyad/json.h"
+#include "dyad/nlp.h"
+#include "dyad/petrarch_xml.h"
+#include "dyad/version.h"
+#include "util/binary.h"
+
+namespace dyad::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One input record on its way through the pool: a document to code, or a rejection to report
+// in its place (so that rejections come out in input order too).
+struct Work {
+  Document doc;
+  std::string origin;
+  std::string reject;
+};
+
+struct Coded {
+  std::string origin, reject;
+  std::string out;      // the document's events, formatted
+  std::string explain;  // --explain
+  size_t sentences = 0, events = 0;
+};
+
+std::string FormatOf(const std::string& file, const std::string& input) {
+  if (!input.empty()) return input;
+  if (file == "-") return "text";
+  if (file.ends_with(".jsonl") || file.ends_with(".json")) return "jsonl";
+  if (file.ends_with(".xml")) return "petrarch-xml";
+  return "text";
+}
+
+// A document's date as YYYY-MM-DD: "2026-03-03", "20260303", or an ISO date-time
+// ("2026-03-03T10:00:00Z"); "" when it is none of these.
+std::string DocDate(std::string_view d) {
+  if (d.size() > 10 && (d[10] == 'T' || d[10] == ' ')) d = d.substr(0, 10);
+  return NormalizePetrarchDate(d);
+}
+
+// Reads the documents of every input file in order, whatever their format.
+class Inputs {
+ public:
+  Inputs(std::vector<std::string> files, std::string input, std::string default_date)
+      : files_(std::move(files)), input_(std::move(input)), default_date_(std::move(default_date)) {
+    if (files_.empty()) files_.push_back("-");
+  }
+
+  std::optional<Work> Next() {
+    while (true) {
+      if (!pending_.empty()) {
+        Work w = std::move(pending_.front());
+        pending_.pop_front();
+        return w;
+      }
+      if (docs_) {
+        auto d = docs_->Next();
+        if (d) {
+          pending_.push_back(FromDoc(std::move(*d)));  // after any rejection it reported
+        } else {
+          docs_.reset();
+        }
+        continue;
+      }
+      if (xml_) {
+        auto r = xml_->Next();
+        if (!r.ok()) {
+          pending_.push_back(Reject(xml_->origin(),
+                                    r.status().message() + " (the rest of the file was not read)"));
+          xml_.reset();
+        } else if (*r) {
+          pending_.push_back(FromRecord(std::move(**r)));
+        } else {
+          xml_.reset();
+        }
+        continue;
+      }
+      if (next_ >= files_.size()) return std::nullopt;
+      const std::string& file = files_[next_++];
+      std::string format = FormatOf(file, input_);
+      if (format == "petrarch-xml") {
+        auto r = PetrarchXmlReader::Open(file);
+        if (!r.ok())
+          pending_.push_back(Reject(file, r.status().message()));
+        else
+          xml_ = std::move(*r);
+      } else {
+        docs_ = std::make_unique<DocSource>(std::vector<std::string>{file}, format);
+        docs_->on_reject = [this](const std::string& origin, const std::string& why) {
+          pending_.push_back(Reject(origin, why));
+        };
+      }
+    }
+  }
+
+  bool ignored_config() const { return ignored_config_; }
+
+ private:
+  static Work Reject(std::string origin, std::string why) {
+    Work w;
+    w.origin = std::move(origin);
+    w.reject = std::move(why);
+    return w;
+  }
+
+  Work FromDoc(SourceDoc d) {
+    Work w;
+    w.origin = std::move(d.origin);
+    w.doc = std::move(d.doc);
+    if (w.doc.date.empty()) {
+      w.doc.date = default_date_;
+    } else {
+      std::string date = DocDate(w.doc.date);
+      if (date.empty()) w.reject = "date '" + w.doc.date + "' is not YYYY-MM-DD or YYYYMMDD";
+      w.doc.date = date;
+    }
+    return w;
+  }
+
+  Work FromRecord(PetrarchRecord r) {
+    Work w;
+    w.origin = xml_->origin() + ":" + std::to_string(r.line);
+    if (!r.config.empty()) ignored_config_ = true;
+    if (!r.problem.empty()) {
+      w.reject = r.problem;
+      return w;
+    }
+    w.doc.id = r.id.empty() ? w.origin : r.id;
+    w.doc.date = r.date.empty() ? default_date_ : r.date;
+    w.doc.text = std::move(r.text);
+    w.doc.source = std::move(r.source);
+    for (const auto& [name, value] : r.attributes)
+      if (name == "url") w.doc.url = value;
+    return w;
+  }
+
+  std::vector<std::string> files_;
+  std::string input_, default_date_;
+  size_t next_ = 0;
+  std::deque<Work> pending_;
+  std::unique_ptr<DocSource> docs_;
+  std::unique_ptr<PetrarchXmlReader> xml_;
+  bool ignored_config_ = false;
+};
+
+// The --explain view of one document: a header, then the coder's trace of each sentence (its
+// parse, the actors found, each verb with the pattern that fired or why none did, the events).
+void Explain(const Document& doc, const std::string& origin,
+             const std::vector<coder::SentenceTrace>& trace, std::string* out) {
+  *out += "=== document " + doc.id + "  (" + origin + ")  date " +
+          (doc.date.empty() ? std::string("none") : doc.date) + "  " +
+          std::to_string(doc.sentences.size()) + " sentence(s)\n";
+  for (const auto& t : trace) {
+    *out += t.text;
+    if (!t.text.empty() && t.text.back() != '\n') *out += '\n';
+  }
+  *out += "\n";
+}
+
+int RunCode(const std::vector<std::string>& args) {
+  std::string input, date_arg, format_name = "jsonl", dict_arg, model = DefaultModelPath();
+  std::string output, rejects_path;
+  int threads = 1;
+  bool explain = false, quiet = false;
+  ArgParser p(
+      "dyad code [options] [FILE...]",
+      "Codes news into CAMEO events: who did what to whom, and when. Reads the files given,\n"
+      "or stdin; splits, tags and parses the text, finds the actors and the verb patterns of\n"
+      "the dictionaries, and writes one event per line.\n"
+      "\n"
+      "Input (--input, default by extension): text (a file is cut at blank lines into\n"
+      "documents of about 64 KB), jsonl (.jsonl/.json: one JSON object a line with \"id\",\n"
+      "\"text\" and optionally \"date\" (YYYY-MM-DD or YYYYMMDD), \"title\", \"source\", "
+      "\"url\"),\n"
+      "petrarch-xml (.xml: PETRARCH <Sentence> or UniversalPetrarch <Article> records). \"-\"\n"
+      "is stdin, read as text unless --input says otherwise.\n"
+      "\n"
+      "Output (--format): jsonl (default), one JSON object per event and per line, with\n"
+      "doc_id, sentence (0-based index in the document), date, source, target (\"\" when\n"
+      "absent), code, root, quad_class, goldstein, issues, source_text, target_text,\n"
+      "verb_text, source_span/target_span/verb_span ([begin, end) byte offsets into the\n"
+      "document's text, or null), pattern, pattern_where, text (the sentence), and model and\n"
+      "dict: the fingerprints of the parser model and of the dictionaries. tsv: the same\n"
+      "fields as columns; phoenix: the 26 columns of the Phoenix data set. Both start with a\n"
+      "line \"# dyad <version> <format> model <fingerprint> dict <fingerprint>\" and a line of\n"
+      "column names; tabs and line breaks inside fields become blanks.\n"
+      "\n"
+      "--explain writes, for each sentence, the coder's trace (its parse, the actors found,\n"
+      "each verb with the pattern that fired or why none did, the events) to stdout instead\n"
+      "of the events; with -o FILE the events still go to FILE.\n"
+      "\n"
+      "The output is the same, byte for byte, whatever --threads is. A summary goes to stderr.\n"
+      "Exit status: 0 ok; 1 some input records were rejected (each is reported on stderr, or\n"
+      "in --rejects FILE as JSON lines {\"origin\", \"error\"}); 2 usage or configuration error.");
+  p.String("--input", &input, "text, jsonl or petrarch-xml (default: by file extension)");
+  p.String("--date", &date_arg, "YYYY-MM-DD: the date of documents that carry none");
+  p.String("--format", &format_name, "jsonl, tsv or phoenix (default jsonl)");
+  p.String("--dict", &dict_arg,
+           ".dyadd file, dictionary directory or PETR_config.ini (default: shipped)");
+  p.String("--model", &model, "model file (default: the shipped models/en-ewt.dyadm)");
+  p.Int("--threads", &threads, "worker threads (output is identical for any number)");
+  p.Bool("--explain", &explain, "explain each sentence on stdout (see above)");
+  p.String("--output", &output, "write the events here instead of stdout");
+  p.Alias("-o", "--output");
+  p.String("--rejects", &rejects_path, "write rejected records here (JSON lines)");
+  p.Bool("--quiet", &quiet, "no summary on stderr");
+  int code = 0;
+  if (!p.Parse(args, &code)) return code;
+  if (!input.empty() && input != "text" && input != "jsonl" && input != "petrarch-xml") {
+    if (input == "html" || input == "conllu")
+      return UsageError("--input " + input +
+                        " is not supported yet; use text, jsonl or "
+                        "petrarch-xml");
+    return UsageError("--input must be text, jsonl or petrarch-xml, not '" + input + "'");
+  }
+  auto format = ParseEventFormat(format_name);
+  if (!format.ok()) return UsageError("--format: " + format.status().message());
+  if (threads < 1 || threads > 256) return UsageError("--threads must be between 1 and 256");
+  std::string default_date;
+  if (!date_arg.empty()) {
+    default_date = DocDate(date_arg);
+    if (default_date.empty())
+      return UsageError("--date must be a date written YYYY-MM-DD, not '" + date_arg + "'");
+  }
+  std::error_code ec;
+  for (const auto& f : p.positional()) {
+    if (f == "-") continue;
+    if (!fs::exists(f, ec)) return UsageError(f + ": no such file");
+    if (fs::is_directory(f, ec)) return UsageError(f + ": is a directory, not a file");
+  }
+
+  auto t0 = std::chrono::steady_clock::now();
+  auto pipeline = Pipeline::Load(model);
+  if (!pipeline.ok()) return UsageError(pipeline.status().message());
+  const Pipeline& nlp = **pipeline;
+  auto dict = LoadDictionaryArg(dict_arg);
+  if (!dict.ok()) return UsageError(dict.status().message());
+  PrintImportDiagnostics(*dict, false);
+  coder::CoderOptions opts;
+  if (!default_date.empty())
+    opts.default_date =
+        default_date.substr(0, 4) + default_date.substr(5, 2) + default_date.substr(8, 2);
+  auto made = coder::Coder::Create(dict->dict, opts);
+  if (!made.ok()) return UsageError(made.status().message());
+  const coder::Coder& coder = *made;
+  EventWriter writer(*format, {DYAD_VERSION, HexFingerprint(nlp.fingerprint()),
+                               HexFingerprint(dict->dict->fingerprint())});
+
+  // Where things go.
+  FILE* events_out = nullptr;  // null: events are not written (--explain without -o)
+  if (!output.empty()) {
+    events_out = std::fopen(output.c_str(), "wb");
+    if (!events_out) return UsageError(output + ": cannot create");
+  } else if (!explain) {
+    events_out = stdout;
+  }
+  FILE* rejects = nullptr;
+  if (!rejects_path.empty()) {
+    rejects = std::fopen(rejects_path.c_str(), "wb");
+    if (!rejects) return UsageError(rejects_path + ": cannot create");
+  }
+  if (events_out) {
+    std::string header = writer.Header();
+    std::fwrite(header.data(), 1, header.size(), events_out);
+  }
+  auto t_loaded = std::chrono::steady_clock::now();
+
+  Inputs inputs(p.positional(), input, default_date);
+  size_t docs = 0, sentences = 0, n_events = 0, rejected = 0;
+  OrderedParallel<Work, Coded>(
+      threads, [&] { return inputs.Next(); },
+      [&](Work& w) {
+        Coded c;
+        c.origin = std::move(w.origin);
+        if (!w.reject.empty()) {
+          c.reject = std::move(w.reject);
+          return c;
+        }
+        Document& doc = w.doc;
+        nlp.AnnotateText(doc.text, &doc.sentences);
+        std::vector<coder::SentenceTrace> trace;
+        std::vector<Event> events = coder.Code(doc, explain ? &trace : nullptr);
+        for (Event& e : events) {
+          if (e.doc_id.empty()) e.doc_id = doc.id;
+          if (e.date.empty()) e.date = doc.date;
+        }
+        if (events_out) writer.AppendDocument(events, &c.out, &doc);
+        if (explain) Explain(doc, c.origin, trace, &c.explain);
+        c.sentences = doc.sentences.size();
+        c.events = events.size();
+        return c;
+      },
+      [&](Coded& c) {
+        if (!c.reject.empty()) {
+          ++rejected;
+          if (rejects) {
+            std::string line = "{\"origin\":";
+            AppendJsonString(c.origin, &line);
+            line += ",\"error\":";
+            AppendJsonString(c.reject, &line);
+            line += "}\n";
+            std::fwrite(line.data(), 1, line.size(), rejects);
+          } else {
+            std::fprintf(stderr, "dyad: %s: rejected: %s\n", c.origin.c_str(), c.reject.c_str());
+          }
+          return;
+        }
+        ++docs;
+        sentences += c.sentences;
+        n_events += c.events;
+        if (events_out) std::fwrite(c.out.data(), 1, c.out.size(), events_out);
+        if (explain) std::fwrite(c.explain.data(), 1, c.explain.size(), stdout);
+      });
+  bool write_failed = false;
+  if (events_out) write_failed |= std::fflush(events_out) != 0 || std::ferror(events_out);
+  if (events_out && events_out != stdout) write_failed |= std::fclose(events_out) != 0;
+  if (rejects) write_failed |= std::fclose(rejects) != 0;
+  if (write_failed) return UsageError("writing the output failed (disk full?)");
+
+  auto t1 = std::chrono::steady_clock::now();
+  double load = std::chrono::duration<double>(t_loaded - t0).count();
+  double run = std::chrono::duration<double>(t1 - t_loaded).count();
+  if (inputs.ignored_config() && !quiet)
+    std::fprintf(stderr,
+                 "dyad: <Config> elements in the input were ignored (dyad validate "
+                 "applies them)\n");
+  if (!quiet)
+    std::fprintf(stderr,
+                 "dyad code: %zu documents, %zu sentences, %zu events, %zu rejected in %.2f s "
+                 "(%.0f sentences/s, %d thread%s; loading %.2f s)\n",
+                 docs, sentences, n_events, rejected, run, run > 0 ? sentences / run : 0.0, threads,
+                 threads == 1 ? "" : "s", load);
+  return rejected ? kExitRejected : kExitOk;
+}
+
+}  // namespace
+
+DYAD_COMMAND(code, "code", "code news into CAMEO events (JSONL, TSV or Phoenix columns)", RunCode);
+
+}  // namespace dyad::cli
