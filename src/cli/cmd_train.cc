@@ -29,7 +29,7 @@ std::string BaseName(const std::string& p) {
 
 static int RunTrain(const std::vector<std::string>& args) {
   std::string train_path, dev_path, output, base, lang, name;
-  int seed = 1, epochs = 0, beam = 0, jackknife = 4;
+  int seed = 1, epochs = 0, beam = 0, jackknife = 4, max_features = 600000;
   ArgParser p(
       "dyad train tokenizer|tagger|parser|all --train FILE --dev FILE -o MODEL [options]",
       "Trains model components on a UD treebank (CoNLL-U) and writes one model file.\n"
@@ -49,6 +49,9 @@ static int RunTrain(const std::vector<std::string>& args) {
   p.Int("--seed", &seed, "random seed (default 1)");
   p.Int("--epochs", &epochs, "maximum epochs (default: the component's own)");
   p.Int("--beam", &beam, "parser beam width (default: the parser's own)");
+  p.Int("--max-features", &max_features,
+        "parser features kept, those with the most weight (default 600000, about 14 MB; "
+        "0 keeps all)");
   p.Int("--jackknife", &jackknife, "folds for predicted training tags for the parser (default "
                                    "4; 0 trains the parser on gold tags)");
   int code = 0;
@@ -141,6 +144,7 @@ static int RunTrain(const std::vector<std::string>& args) {
     o.seed = static_cast<uint64_t>(seed);
     if (epochs > 0) o.epochs = epochs;
     if (beam > 0) o.beam = beam;
+    o.max_features = static_cast<size_t>(std::max(0, max_features));
     auto parser = nlp::Parser::Train(train_sents, dev_sents, o);
     if (!parser.ok()) return UsageError(parser.status().message());
     BinaryWriter w;
@@ -148,6 +152,8 @@ static int RunTrain(const std::vector<std::string>& args) {
     model.sections["parser"] = w.Take();
     model.meta["parser.settings"] = "epochs<=" + std::to_string(o.epochs) +
                                     " beam=" + std::to_string(o.beam) +
+                                    " train_beam=" + std::to_string(o.train_beam) +
+                                    " max_features=" + std::to_string(o.max_features) +
                                     " seed=" + std::to_string(o.seed) +
                                     " jackknife=" + std::to_string(tagger ? jackknife : 0);
     std::fprintf(stderr, "dyad train: parser trained in %.1f s\n", Seconds(t0));
