@@ -6,7 +6,8 @@
 DYAD="$1"
 SRC="${2:-$(cd "$(dirname "$0")/../.." && pwd)}"
 [ -f "$SRC/models/en-ewt.dyadm" ] || { echo "models/en-ewt.dyadm missing: skipping"; exit 77; }
-IN="$SRC/tests/cli/data/parse-sample.txt"
+cd "$SRC" || exit 1
+IN="tests/cli/data/parse-sample.txt"  # relative: the document id is the path
 EXP="$SRC/tests/cli/expected/parse-sample.conllu"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
