@@ -72,15 +72,15 @@ namespace dyad::coder {
 
 // The options PETRARCH's configuration and validation records set, with their defaults.
 struct CoderOptions {
-  bool require_dyad = true;   // an event needs both a source and a target
-  int new_actor_length = 0;   // 0: never invent actors from unknown noun phrases
+  bool require_dyad = true;  // an event needs both a source and a target
+  int new_actor_length = 0;  // 0: never invent actors from unknown noun phrases
   // Comma-delimited clauses dropped from coding when their length in words is within
   // [min, max]: internal (between commas), initial ("b") and terminal ("e"). A max of 0
   // disables that kind.
   int comma_min = 2, comma_max = 8;
   int comma_bmin = 0, comma_bmax = 0;
   int comma_emin = 2, comma_emax = 8;
-  std::string default_date;   // YYYYMMDD or YYYY-MM-DD, for documents without a date
+  std::string default_date;  // YYYYMMDD or YYYY-MM-DD, for documents without a date
 };
 
 // Human-readable trace of what the coder did with one sentence (`dyad code --explain`): the
@@ -88,7 +88,7 @@ struct CoderOptions {
 // pattern that fired (or why none did), its source and target, and the events.
 struct SentenceTrace {
   uint32_t sentence = 0;
-  std::string text;           // the rendered explanation, several lines
+  std::string text;  // the rendered explanation, several lines
 };
 
 class Coder {

@@ -7,7 +7,7 @@
 DYAD="$1"
 SRC="${2:-$(cd "$(dirname "$0")/../.." && pwd)}"
 SHARED="${DYAD_SHARED:-$SRC/../shared}"
-FLOOR=217
+FLOOR=230
 fail() { echo "FAIL: $*"; exit 1; }
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
