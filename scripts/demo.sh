@@ -1,18 +1,28 @@
 #!/bin/sh
-# `make demo`: runs dyad's main job on the project's own sample text.
+# `make demo`: runs dyad's main job on the project's own sample news, and on the press
+# release in ../shared when it is there.
 set -e
 DYAD="$1"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
 echo "== dyad --version"
 "$DYAD" --version
 echo
-echo "== dyad parse data/samples/news.txt (first two sentences of CoNLL-U)"
-"$DYAD" parse "$ROOT/data/samples/news.txt" -o /tmp/dyad-demo.conllu
-awk 'BEGIN{n=0} /^$/{n++; print; if (n==2) exit; next} {print}' /tmp/dyad-demo.conllu
-echo "(full output: /tmp/dyad-demo.conllu)"
+echo "== dyad parse data/samples/news.txt (the first sentence, CoNLL-U)"
+"$DYAD" parse --quiet data/samples/news.txt -o /tmp/dyad-demo.conllu
+awk '/^$/{ print; exit } { print }' /tmp/dyad-demo.conllu
+echo "(all of it: /tmp/dyad-demo.conllu)"
+echo
+echo "== dyad code data/samples/news.txt: who did what to whom"
+"$DYAD" code --format tsv --date 2026-03-02 data/samples/news.txt -o /tmp/dyad-demo.tsv
+grep -v '^#' /tmp/dyad-demo.tsv | cut -f1-12 | column -t -s "$(printf '\t')" 2>/dev/null ||
+  grep -v '^#' /tmp/dyad-demo.tsv
+echo "(JSONL with provenance: dyad code data/samples/news.jsonl; why: dyad code --explain ...)"
 SEED="$ROOT/../shared/data/seed/ncri-2013-09-24-camp-liberty.txt"
 if [ -f "$SEED" ]; then
   echo
-  echo "== dyad parse on the press release in ../shared/data/seed"
-  "$DYAD" parse "$SEED" -o /tmp/dyad-demo-seed.conllu
+  echo "== dyad code on the press release in ../shared/data/seed"
+  "$DYAD" code --format tsv --date 2013-09-24 "$SEED" -o /tmp/dyad-demo-seed.tsv
+  grep -v '^#' /tmp/dyad-demo-seed.tsv | cut -f1-12 | column -t -s "$(printf '\t')" 2>/dev/null ||
+    grep -v '^#' /tmp/dyad-demo-seed.tsv
 fi
