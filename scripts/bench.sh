@@ -26,6 +26,24 @@ if [ -f "$CORPUS" ]; then
   "$DYAD" parse --threads 2 --quiet "$CORPUS" | md5sum > /tmp/dyad-bench.t2
   cmp -s /tmp/dyad-bench.t1 /tmp/dyad-bench.t2 && echo "output identical for 1 and 2 threads" \
     || echo "OUTPUT DIFFERS between 1 and 2 threads"
+  echo "== dyad code, BBC corpus, text -> events (pre-pass on; --parse-all off)"
+  for t in 1 2; do
+    for i in 1 2 3; do measure "threads=$t run $i" "$DYAD" code --threads $t --date 2005-01-01 "$CORPUS"; done
+  done
+  for i in 1 2 3; do
+    measure "--parse-all threads=1 run $i" "$DYAD" code --parse-all --date 2005-01-01 "$CORPUS"
+  done
+  # Memory must not grow with the input: the corpus and 20 copies of it (each its own ids).
+  echo "== dyad code, peak RSS on 1x and 20x the corpus (2 threads)"
+  big=$(mktemp --suffix=.jsonl /tmp/dyad-bench-20x.XXXXXX)
+  i=0
+  while [ $i -lt 20 ]; do
+    sed "s/\"id\": *\"/\"id\": \"$i-/" "$CORPUS"
+    i=$((i + 1))
+  done >"$big"
+  measure "1x" "$DYAD" code --threads 2 --date 2005-01-01 "$CORPUS"
+  measure "20x" "$DYAD" code --threads 2 --date 2005-01-01 "$big"
+  rm -f "$big"
 else
   echo "($CORPUS not found: skipping corpus throughput)"
 fi

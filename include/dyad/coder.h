@@ -102,6 +102,15 @@ class Coder {
   // (a single entry when a story discard drops the document).
   std::vector<Event> Code(const Document& doc, std::vector<SentenceTrace>* trace = nullptr) const;
 
+  // The pre-pass: for a document whose sentences are tagged and lemmatised but not parsed,
+  // which sentences need a parse (1) because an event could come from them, or because a
+  // later sentence's pronouns and definite agents ("he", "the regime") may refer to their
+  // actors. A sentence with no dictionary verb, or with neither an actor, an agent nor a
+  // pronoun, cannot yield an event whatever its parse, so the events of the document are the
+  // same when the others are marked Sentence::parse_skipped and left unparsed. Every
+  // sentence is needed when new_actor_length > 0 (any noun phrase may become an actor).
+  std::vector<uint8_t> SentencesToParse(const Document& doc) const;
+
   const dict::Dictionary& dictionary() const;
   const CoderOptions& options() const;
 

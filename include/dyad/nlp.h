@@ -34,8 +34,14 @@ class Pipeline {
   // Segments, tags and parses `text`; appends sentences whose spans point into `text`.
   void AnnotateText(std::string_view text, std::vector<Sentence>* out,
                     const text::SegmenterOptions& opts = {}) const;
+  // AnnotateText without the parse: segments, tags and lemmatises (heads stay unset), so a
+  // caller can choose which sentences to Parse.
+  void TagText(std::string_view text, std::vector<Sentence>* out,
+               const text::SegmenterOptions& opts = {}) const;
   // Tags and parses one sentence whose words already have their forms (gold tokenisation).
   void AnnotateWords(Sentence* s) const;
+  // AnnotateWords without the parse.
+  void TagWords(Sentence* s) const;
   void Tag(Sentence* s) const;
   void Parse(Sentence* s) const;
 

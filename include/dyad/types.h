@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dyad {
@@ -50,6 +51,10 @@ struct Sentence {
   std::vector<std::string> comments;  // extra CoNLL-U comment lines, without "# "
   bool new_paragraph = false;
   bool new_document = false;
+  // Tagged but deliberately not parsed: the pipeline's pre-pass found no dictionary verb, or
+  // no actor, so no event can come from it (see Coder::SentencesToParse). The coder codes
+  // nothing in it.
+  bool parse_skipped = false;
 };
 
 // An actor found in a sentence: a dictionary phrase (possibly composed with agents, e.g.
@@ -63,6 +68,19 @@ struct Mention {
   std::string code;            // full actor code, e.g. "IRQCOP"; "" when only an agent matched
   std::string entry;           // the dictionary entry that matched, for explanations
   std::string where;           // its dictionary file:line
+};
+
+// Where an event happened (filled by geo::Locator; `how` is "" when no place was found).
+struct EventLocation {
+  std::string how;          // "preposition", "dateline", "mention", "actor" or ""
+  std::string name;         // place name as the gazetteer writes it
+  std::string admin1;       // admin-1 name, else its GeoNames code; "" for a country
+  std::string admin1_code;  // GeoNames admin-1 code ("CA", "07"); "" for a country
+  std::string country;      // ISO 3166-1 alpha-3
+  double lat = 0, lon = 0;  // degrees (WGS 84)
+  uint32_t geonames_id = 0;  // the GeoNames id of a city, 0 otherwise
+  int kind = 0;             // 0 city, 1 admin-1 region, 2 country (geo::PlaceKind)
+  bool found() const { return !how.empty(); }
 };
 
 // A coded event: who did what to whom, with everything needed to show why it exists.
@@ -82,6 +100,7 @@ struct Event {
   std::string pattern;         // the verb-dictionary line that fired
   std::string pattern_where;   // its file:line
   std::string text;            // the sentence
+  EventLocation location;      // where it happened, when geolocated
 };
 
 struct Document {
@@ -91,6 +110,9 @@ struct Document {
   std::string title;
   std::string source;
   std::string url;
+  // Other input fields carried through to the output (JSONL members other than the above),
+  // name and raw JSON value, in input order.
+  std::vector<std::pair<std::string, std::string>> extra;
   std::vector<Sentence> sentences;
 };
 

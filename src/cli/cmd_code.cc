@@ -1,19 +1,24 @@
 // dyad code: documents -> CAMEO events.
+#include <signal.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <memory>
 
+#include "cli/checkpoint.h"
 #include "cli/coding.h"
 #include "cli/command.h"
 #include "cli/doc_source.h"
-#include "cli/ordered_pool.h"
+#include "cli/progress.h"
 #include "dyad/coder.h"
 #include "dyad/event_writer.h"
 #include "dyad/json.h"
 #include "dyad/nlp.h"
 #include "dyad/petrarch_xml.h"
+#include "dyad/pipeline.h"
 #include "dyad/version.h"
 #include "util/binary.h"
 
@@ -28,13 +33,6 @@ struct Work {
   Document doc;
   std::string origin;
   std::string reject;
-};
-
-struct Coded {
-  std::string origin, reject;
-  std::string out;      // the document's events, formatted
-  std::string explain;  // --explain
-  size_t sentences = 0, events = 0;
 };
 
 std::string FormatOf(const std::string& file, const std::string& input) {
@@ -171,11 +169,15 @@ void Explain(const Document& doc, const std::string& origin,
   *out += "\n";
 }
 
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnInterrupt(int) { g_stop.store(true); }
+
 int RunCode(const std::vector<std::string>& args) {
   std::string input, date_arg, format_name = "jsonl", dict_arg, model = DefaultModelPath();
   std::string output, rejects_path;
-  int threads = 1;
-  bool explain = false, quiet = false;
+  int threads = 1, max_words = 250;
+  bool explain = false, quiet = false, parse_all = false, resume = false;
   ArgParser p(
       "dyad code [options] [FILE...]",
       "Codes news into CAMEO events: who did what to whom, and when. Reads the files given,\n"
@@ -199,13 +201,22 @@ int RunCode(const std::vector<std::string>& args) {
       "line \"# dyad <version> <format> model <fingerprint> dict <fingerprint>\" and a line of\n"
       "column names; tabs and line breaks inside fields become blanks.\n"
       "\n"
+      "Only the sentences that can hold an event are parsed: a pre-pass over the tagged words\n"
+      "finds those with a dictionary verb and an actor (or a pronoun that may stand for one).\n"
+      "The events are the same with --parse-all, which parses every sentence.\n"
+      "\n"
       "--explain writes, for each sentence, the coder's trace (its parse, the actors found,\n"
       "each verb with the pattern that fired or why none did, the events) to stdout instead\n"
       "of the events; with -o FILE the events still go to FILE.\n"
       "\n"
+      "Long runs show a progress line on a terminal. Ctrl-C stops after the documents in\n"
+      "flight; with -o FILE, `--resume` then continues where the run stopped (also after a\n"
+      "crash), without writing anything twice.\n"
+      "\n"
       "The output is the same, byte for byte, whatever --threads is. A summary goes to stderr.\n"
-      "Exit status: 0 ok; 1 some input records were rejected (each is reported on stderr, or\n"
-      "in --rejects FILE as JSON lines {\"origin\", \"error\"}); 2 usage or configuration error.");
+      "Exit status: 0 ok; 1 some input records (or sentences) were rejected (each is reported\n"
+      "on stderr, or in --rejects FILE as JSON lines {\"origin\", \"error\"}); 2 usage or\n"
+      "configuration error; 130 interrupted.");
   p.String("--input", &input, "text, jsonl or petrarch-xml (default: by file extension)");
   p.String("--date", &date_arg, "YYYY-MM-DD: the date of documents that carry none");
   p.String("--format", &format_name, "jsonl, tsv or phoenix (default jsonl)");
@@ -217,7 +228,11 @@ int RunCode(const std::vector<std::string>& args) {
   p.String("--output", &output, "write the events here instead of stdout");
   p.Alias("-o", "--output");
   p.String("--rejects", &rejects_path, "write rejected records here (JSON lines)");
-  p.Bool("--quiet", &quiet, "no summary on stderr");
+  p.Bool("--parse-all", &parse_all, "parse every sentence (no pre-pass; same events, slower)");
+  p.Int("--max-sentence-words", &max_words,
+        "longer sentences are reported and not coded (default 250)");
+  p.Bool("--resume", &resume, "continue an interrupted run that wrote to -o FILE");
+  p.Bool("--quiet", &quiet, "no progress line and no summary on stderr");
   int code = 0;
   if (!p.Parse(args, &code)) return code;
   if (!input.empty() && input != "text" && input != "jsonl" && input != "petrarch-xml") {
@@ -230,6 +245,7 @@ int RunCode(const std::vector<std::string>& args) {
   auto format = ParseEventFormat(format_name);
   if (!format.ok()) return UsageError("--format: " + format.status().message());
   if (threads < 1 || threads > 256) return UsageError("--threads must be between 1 and 256");
+  if (max_words < 1) return UsageError("--max-sentence-words must be at least 1");
   std::string default_date;
   if (!date_arg.empty()) {
     default_date = DocDate(date_arg);
@@ -241,6 +257,34 @@ int RunCode(const std::vector<std::string>& args) {
     if (f == "-") continue;
     if (!fs::exists(f, ec)) return UsageError(f + ": no such file");
     if (fs::is_directory(f, ec)) return UsageError(f + ": is a directory, not a file");
+  }
+  if (resume && output.empty())
+    return UsageError("--resume needs -o FILE: the output of the run to continue");
+
+  // --resume: where the previous run stopped. The identity covers what shapes the output,
+  // so a changed input or option is refused rather than spliced into the old output.
+  std::string identity = RunIdentity(
+      p.positional(), input + "|" + date_arg + "|" + format_name + "|" + dict_arg + "|" + model +
+                          "|" + std::to_string(max_words) + "|" + rejects_path);
+  std::string checkpoint_path = output.empty() ? "" : Checkpoint::PathFor(output);
+  std::optional<Checkpoint> resume_from;
+  if (resume) {
+    auto c = Checkpoint::Read(checkpoint_path);
+    if (!c.ok()) return UsageError(c.status().message());
+    if (!*c) {
+      if (fs::exists(output, ec)) {
+        if (!quiet)
+          std::fprintf(stderr, "dyad code: %s is complete (no %s): nothing to resume\n",
+                       output.c_str(), checkpoint_path.c_str());
+        return kExitOk;
+      }
+    } else if ((*c)->identity != identity) {
+      return UsageError(checkpoint_path +
+                        ": the run it records had other input files or options; run it with "
+                        "the same ones, or delete it to start afresh");
+    } else {
+      resume_from = **c;
+    }
   }
 
   auto t0 = std::chrono::steady_clock::now();
@@ -260,76 +304,152 @@ int RunCode(const std::vector<std::string>& args) {
   EventWriter writer(*format, {DYAD_VERSION, HexFingerprint(nlp.fingerprint()),
                                HexFingerprint(dict->dict->fingerprint())});
 
-  // Where things go.
+  // Where things go. A resumed run appends to outputs cut back to the checkpoint.
+  auto open_out = [&](const std::string& path, uint64_t keep) -> FILE* {
+    if (!resume_from) return std::fopen(path.c_str(), "wb");
+    if (!fs::exists(path, ec) || fs::file_size(path, ec) < keep) return nullptr;
+    fs::resize_file(path, keep, ec);
+    if (ec) return nullptr;
+    return std::fopen(path.c_str(), "ab");
+  };
   FILE* events_out = nullptr;  // null: events are not written (--explain without -o)
   if (!output.empty()) {
-    events_out = std::fopen(output.c_str(), "wb");
-    if (!events_out) return UsageError(output + ": cannot create");
+    events_out = open_out(output, resume_from ? resume_from->output_bytes : 0);
+    if (!events_out)
+      return UsageError(output + (resume_from ? ": missing or shorter than its checkpoint says"
+                                              : ": cannot create"));
   } else if (!explain) {
     events_out = stdout;
   }
   FILE* rejects = nullptr;
   if (!rejects_path.empty()) {
-    rejects = std::fopen(rejects_path.c_str(), "wb");
-    if (!rejects) return UsageError(rejects_path + ": cannot create");
+    rejects = open_out(rejects_path, resume_from ? resume_from->rejects_bytes : 0);
+    if (!rejects)
+      return UsageError(rejects_path + (resume_from
+                                            ? ": missing or shorter than its checkpoint says"
+                                            : ": cannot create"));
   }
-  if (events_out) {
+  if (events_out && !resume_from) {
     std::string header = writer.Header();
     std::fwrite(header.data(), 1, header.size(), events_out);
   }
   auto t_loaded = std::chrono::steady_clock::now();
 
+  // The checkpoint follows the outputs: flushed first, so the sizes it records are on disk.
+  Checkpoint cp;
+  if (resume_from) cp = *resume_from;
+  cp.identity = identity;
+  uint64_t out_bytes = cp.output_bytes, rej_bytes = cp.rejects_bytes;
+  if (events_out && !resume_from) out_bytes = static_cast<uint64_t>(std::ftell(events_out));
+  auto save_checkpoint = [&] {
+    if (checkpoint_path.empty()) return;
+    if (events_out) std::fflush(events_out);
+    if (rejects) std::fflush(rejects);
+    cp.output_bytes = out_bytes;
+    cp.rejects_bytes = rej_bytes;
+    Status st = cp.Write(checkpoint_path);
+    if (!st.ok()) std::fprintf(stderr, "dyad: %s\n", st.message().c_str());
+  };
+  save_checkpoint();
+
   Inputs inputs(p.positional(), input, default_date);
-  size_t docs = 0, sentences = 0, n_events = 0, rejected = 0;
-  OrderedParallel<Work, Coded>(
-      threads, [&] { return inputs.Next(); },
-      [&](Work& w) {
-        Coded c;
-        c.origin = std::move(w.origin);
-        if (!w.reject.empty()) {
-          c.reject = std::move(w.reject);
-          return c;
-        }
-        Document& doc = w.doc;
-        nlp.AnnotateText(doc.text, &doc.sentences);
-        std::vector<coder::SentenceTrace> trace;
-        std::vector<Event> events = coder.Code(doc, explain ? &trace : nullptr);
-        for (Event& e : events) {
-          if (e.doc_id.empty()) e.doc_id = doc.id;
-          if (e.date.empty()) e.date = doc.date;
-        }
-        if (events_out) writer.AppendDocument(events, &c.out, &doc);
-        if (explain) Explain(doc, c.origin, trace, &c.explain);
-        c.sentences = doc.sentences.size();
-        c.events = events.size();
-        return c;
-      },
-      [&](Coded& c) {
-        if (!c.reject.empty()) {
-          ++rejected;
-          if (rejects) {
-            std::string line = "{\"origin\":";
-            AppendJsonString(c.origin, &line);
-            line += ",\"error\":";
-            AppendJsonString(c.reject, &line);
-            line += "}\n";
-            std::fwrite(line.data(), 1, line.size(), rejects);
-          } else {
-            std::fprintf(stderr, "dyad: %s: rejected: %s\n", c.origin.c_str(), c.reject.c_str());
-          }
-          return;
-        }
-        ++docs;
-        sentences += c.sentences;
-        n_events += c.events;
-        if (events_out) std::fwrite(c.out.data(), 1, c.out.size(), events_out);
-        if (explain) std::fwrite(c.explain.data(), 1, c.explain.size(), stdout);
-      });
+  uint64_t skipped_records = 0;
+  if (resume_from) {
+    for (; skipped_records < resume_from->records; ++skipped_records)
+      if (!inputs.Next()) break;
+  }
+
+  pipeline::Options popt;
+  popt.parse_all = parse_all;
+  popt.max_sentence_words = static_cast<size_t>(max_words);
+  popt.trace = explain;
+  pipeline::Runner runner(nlp, coder, popt);
+
+  g_stop.store(false);
+  struct sigaction sa {};
+  sa.sa_handler = OnInterrupt;
+  sa.sa_flags = static_cast<int>(SA_RESETHAND);  // a second Ctrl-C kills at once
+  sigemptyset(&sa.sa_mask);
+  struct sigaction old_int {
+  }, old_term{};
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+
+  Progress progress(!quiet, 0);
+  size_t docs = 0, sentences = 0, parsed = 0, n_events = 0, rejected = 0, bad_sentences = 0;
+  auto last_save = std::chrono::steady_clock::now();
+  auto report = [&](const std::string& origin, const std::string& why) {
+    if (rejects) {
+      std::string line = "{\"origin\":";
+      AppendJsonString(origin, &line);
+      line += ",\"error\":";
+      AppendJsonString(why, &line);
+      line += "}\n";
+      std::fwrite(line.data(), 1, line.size(), rejects);
+      rej_bytes += line.size();
+    } else {
+      progress.Finish();
+      std::fprintf(stderr, "dyad: %s: rejected: %s\n", origin.c_str(), why.c_str());
+    }
+  };
+  pipeline::Runner::Hooks hooks;
+  hooks.next = [&]() -> std::optional<pipeline::Input> {
+    auto w = inputs.Next();
+    if (!w) return std::nullopt;
+    pipeline::Input in;
+    in.doc = std::move(w->doc);
+    in.origin = std::move(w->origin);
+    in.reject = std::move(w->reject);
+    return in;
+  };
+  hooks.finish = [&](pipeline::Output& o) {
+    if (!o.reject.empty()) return;
+    if (events_out) writer.AppendDocument(o.events, &o.text, &o.doc);
+    if (explain) Explain(o.doc, o.origin, o.trace, &o.extra);
+    o.doc.sentences.clear();  // not needed any more: keep the reorder window small
+    o.doc.sentences.shrink_to_fit();
+  };
+  hooks.consume = [&](pipeline::Output& o) {
+    ++cp.records;
+    if (!o.reject.empty()) {
+      ++rejected;
+      report(o.origin, o.reject);
+    } else {
+      ++docs;
+      sentences += o.sentences;
+      parsed += o.parsed;
+      n_events += o.events.size();
+      for (const auto& problem : o.problems) {
+        ++bad_sentences;
+        report(o.origin, problem);
+      }
+      if (events_out) {
+        std::fwrite(o.text.data(), 1, o.text.size(), events_out);
+        out_bytes += o.text.size();
+      }
+      if (explain) std::fwrite(o.extra.data(), 1, o.extra.size(), stdout);
+    }
+    progress.Update(cp.records - skipped_records, sentences, 0);
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_save > std::chrono::seconds(1)) {
+      save_checkpoint();
+      last_save = now;
+    }
+  };
+  runner.Run(threads, hooks, &g_stop);
+  progress.Finish();
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  bool interrupted = g_stop.load();
+
   bool write_failed = false;
   if (events_out) write_failed |= std::fflush(events_out) != 0 || std::ferror(events_out);
+  if (rejects) write_failed |= std::fflush(rejects) != 0 || std::ferror(rejects);
+  if (!write_failed && interrupted) save_checkpoint();
   if (events_out && events_out != stdout) write_failed |= std::fclose(events_out) != 0;
   if (rejects) write_failed |= std::fclose(rejects) != 0;
   if (write_failed) return UsageError("writing the output failed (disk full?)");
+  if (!interrupted && !checkpoint_path.empty()) fs::remove(checkpoint_path, ec);
 
   auto t1 = std::chrono::steady_clock::now();
   double load = std::chrono::duration<double>(t_loaded - t0).count();
@@ -338,13 +458,23 @@ int RunCode(const std::vector<std::string>& args) {
     std::fprintf(stderr,
                  "dyad: <Config> elements in the input were ignored (dyad validate "
                  "applies them)\n");
-  if (!quiet)
+  if (!quiet) {
+    std::string extra;
+    if (resume_from) extra += ", resumed after " + std::to_string(skipped_records) + " records";
+    if (bad_sentences) extra += ", " + std::to_string(bad_sentences) + " sentences not coded";
     std::fprintf(stderr,
-                 "dyad code: %zu documents, %zu sentences, %zu events, %zu rejected in %.2f s "
-                 "(%.0f sentences/s, %d thread%s; loading %.2f s)\n",
-                 docs, sentences, n_events, rejected, run, run > 0 ? sentences / run : 0.0, threads,
-                 threads == 1 ? "" : "s", load);
-  return rejected ? kExitRejected : kExitOk;
+                 "dyad code: %zu documents, %zu sentences (%zu parsed), %zu events, %zu "
+                 "rejected%s in %.2f s (%.0f sentences/s, %d thread%s; loading %.2f s)\n",
+                 docs, sentences, parsed, n_events, rejected, extra.c_str(), run,
+                 run > 0 ? sentences / run : 0.0, threads, threads == 1 ? "" : "s", load);
+  }
+  if (interrupted) {
+    std::fprintf(stderr, "dyad code: interrupted after %llu records%s\n",
+                 static_cast<unsigned long long>(cp.records),
+                 checkpoint_path.empty() ? "" : "; run the same command with --resume to continue");
+    return 130;
+  }
+  return rejected || bad_sentences ? kExitRejected : kExitOk;
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 
 #include "cli/command.h"
 #include "cli/doc_source.h"
-#include "cli/ordered_pool.h"
+#include "pipeline/ordered_pool.h"
 #include "dyad/conllu.h"
 #include "dyad/nlp.h"
 
@@ -46,7 +46,7 @@ static int RunParse(const std::vector<std::string>& args) {
     std::string conllu;
     size_t sentences = 0, tokens = 0;
   };
-  OrderedParallel<SourceDoc, Parsed>(
+  pipeline::OrderedParallel<SourceDoc, Parsed>(
       threads, [&] { return source.Next(); },
       [&](SourceDoc& d) {
         std::vector<Sentence> sents;

@@ -300,6 +300,14 @@ struct Composer {
 
 }  // namespace
 
+bool IsAnaphoricPronoun(const SentenceView& v, int i) {
+  std::string w = v.Lower(i);
+  for (std::string_view p :
+       {"its", "his", "her", "their", "he", "she", "it", "him", "they", "them"})
+    if (w == p) return true;
+  return false;
+}
+
 std::vector<int> Units::Group(int u) const {
   std::vector<int> out;
   if (units[u].group < 0) {

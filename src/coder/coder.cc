@@ -711,6 +711,14 @@ void Coder::Impl::CodeSentence(const Document& doc, uint32_t si, int32_t date,
     disc->topic.clear();
     return;
   }
+  if (s.parse_skipped) {
+    // SentencesToParse found nothing to code here and made sure that no sentence it kept
+    // refers back to this one's actors, so leaving no discourse behind changes no event.
+    if (tracing)
+      trace->text = out + "  not parsed: the pre-pass found no dictionary verb with an actor\n";
+    *disc = internal::Discourse();
+    return;
+  }
   internal::FindUnits(v, date, *disc, &units);
   if (tracing) {
     out += "  actors:\n";
@@ -978,6 +986,95 @@ Result<Coder> Coder::Create(std::shared_ptr<const dict::Dictionary> dictionary,
     c.impl_->default_date = dd;
   }
   return c;
+}
+
+std::vector<uint8_t> Coder::SentencesToParse(const Document& doc) const {
+  const size_t n = doc.sentences.size();
+  std::vector<uint8_t> need(n, 1);
+  if (!impl_ || impl_->opt.new_actor_length > 0) return need;
+  const dict::Dictionary& d = *impl_->dict;
+  // What each sentence holds, from its words and tags alone. Each test is a superset of what
+  // the coder looks for in the parsed sentence (the parse can only narrow it: dropped comma
+  // clauses, relations), so a sentence that fails it codes nothing whatever its parse.
+  std::vector<uint8_t> verb(n, 0), refers(n, 0), discard(n, 0);
+  std::vector<int> actors(n, 0), pronouns(n, 0);  // upper bounds on actor units
+  thread_local SentenceView v;
+  for (size_t si = 0; si < n; ++si) {
+    const Sentence& s = doc.sentences[si];
+    v.Build(s, d, impl_->opt);
+    discard[si] = impl_->Discarded(v, false);
+    for (int i = 0; i < v.n; ++i) {
+      if (v.skip[i]) continue;
+      const Word& w = v.W(i);
+      // Actors and agents: a dictionary phrase starting here (forms; lemmas for plurals).
+      // Counting every start bounds the number of phrases the coder can find; a coded
+      // compound ("[GME/GMW]") is several actors in one phrase.
+      const dict::PhraseTable::Phrase* a = d.actor_phrases().Match(v.form, i);
+      if (!a) a = d.actor_phrases().Match(v.lemma, i);
+      bool agent = d.agent_phrases().Match(v.form, i) != nullptr;
+      if (a || agent) ++actors[si];
+      if (a)
+        for (const dict::DatedCode& c : d.actors()[a->owner].codes)
+          if (c.code.find('/') != std::string::npos) {
+            ++actors[si];
+            break;
+          }
+      // Pronouns stand for an earlier actor; definite agents ("the regime") may too.
+      if ((w.upos == "PRON" || w.upos == "DET") && internal::IsAnaphoricPronoun(v, i)) {
+        ++pronouns[si];
+        refers[si] = 1;
+      }
+      if (agent) refers[si] = 1;
+      // Verbs: FindVerbs' test without the parse (nouns and adjectives may be predicates).
+      if (verb[si]) continue;
+      bool verbish = w.upos == "VERB" || w.upos == "NOUN" || w.upos == "ADJ" ||
+                     (w.xpos.size() >= 2 && w.xpos.compare(0, 2, "VB") == 0 && w.upos != "AUX");
+      if (!verbish) continue;
+      for (dict::WordId id : {v.form[i], v.lemma[i]}) {
+        if (id == dict::kNoWord) continue;
+        for (const dict::VerbRef& r : d.VerbsForWord(id)) {
+          const dict::VerbForm& f = d.verbs()[r.verb].forms[r.form];
+          int nb = static_cast<int>(f.before.size()), na = static_cast<int>(f.after.size());
+          if (i - nb < 0 || i + na >= v.n) continue;
+          bool ok = true;
+          for (int k = 0; k < nb && ok; ++k) ok = v.form[i - nb + k] == f.before[k];
+          for (int k = 0; k < na && ok; ++k) ok = v.form[i + 1 + k] == f.after[k];
+          if (ok) verb[si] = 1;
+        }
+      }
+    }
+  }
+  // An event needs a source and a target (one of them without require_dyad). A pronoun
+  // stands for an actor of its own sentence or for the previous one's first actor, which only
+  // a sentence with actors and not discarded leaves behind, and which is several actors when
+  // it is a compound ("... schools. They said": the schools act on each other).
+  const int wanted = impl_->opt.require_dyad ? 2 : 1;
+  std::vector<uint8_t> actor(n, 0);
+  for (size_t si = 0; si < n; ++si) {
+    actor[si] = actors[si] > 0;
+    bool prev = si > 0 && actors[si - 1] > 0 && !discard[si - 1];
+    int weight = prev && actors[si - 1] >= 2 ? 2 : 1;
+    int bound = actors[si] + (actors[si] > 0 || prev ? pronouns[si] * weight : 0);
+    need[si] = !discard[si] && verb[si] && bound >= wanted;
+  }
+  // A kept sentence that refers back needs the actors of the sentence before it, which
+  // needs its parse; that sentence's own definite agents may refer further back, and a
+  // discarded sentence passes the earlier codes through.
+  for (size_t si = n; si-- > 0;) {
+    if (!need[si] || !refers[si]) continue;
+    for (size_t j = si; j > 0;) {
+      size_t p = j - 1;
+      if (discard[p]) {
+        j = p;
+        continue;
+      }
+      if (!actor[p]) break;
+      need[p] = 1;
+      if (!refers[p]) break;
+      j = p;
+    }
+  }
+  return need;
 }
 
 const dict::Dictionary& Coder::dictionary() const { return *impl_->dict; }

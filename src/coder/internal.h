@@ -103,6 +103,9 @@ struct Discourse {
 
 void FindUnits(const SentenceView& v, int32_t date, const Discourse& prev, Units* out);
 
+// Word `i` is one of the pronouns FindUnits resolves to an earlier actor (by spelling only).
+bool IsAnaphoricPronoun(const SentenceView& v, int i);
+
 // The unit that stands for word `w` as a role filler: the unit headed by `w`, the unit that
 // absorbed it, or (for a head without codes) the first coded unit among its "of" modifiers.
 int RoleUnit(const SentenceView& v, const Units& u, int w);

@@ -1,5 +1,4 @@
 #include "dyad/nlp.h"
-
 #include "nlp/model_file.h"
 #include "nlp/parser.h"
 #include "nlp/tagger.h"
@@ -53,12 +52,23 @@ void Pipeline::AnnotateText(std::string_view text, std::vector<Sentence>* out,
   for (size_t i = first; i < out->size(); ++i) AnnotateWords(&(*out)[i]);
 }
 
+void Pipeline::TagText(std::string_view text, std::vector<Sentence>* out,
+                       const text::SegmenterOptions& opts) const {
+  size_t first = out->size();
+  segmenter_->Segment(text, out, opts);
+  for (size_t i = first; i < out->size(); ++i) TagWords(&(*out)[i]);
+}
+
 void Pipeline::AnnotateWords(Sentence* s) const {
+  TagWords(s);
+  Parse(s);
+}
+
+void Pipeline::TagWords(Sentence* s) const {
   // The models were trained on normalised forms (see cmd_train); gold tokenisation from
   // elsewhere gets the same treatment, so "“" and "\"" look alike to the tagger.
   for (Word& w : s->words) w.form = text::Normalize(w.form);
   Tag(s);
-  Parse(s);
 }
 
 void Pipeline::Tag(Sentence* s) const {

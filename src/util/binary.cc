@@ -14,12 +14,23 @@ std::string HexFingerprint(uint64_t h) {
 }
 
 Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::Error(path + ": read error");
-  return ss.str();
+  // One read into a buffer of the file's size: a model is tens of megabytes, and growing a
+  // stream buffer copies it several times over.
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Status::Error(path + ": cannot open: " + std::strerror(errno));
+  std::string out;
+  if (std::fseek(f, 0, SEEK_END) == 0) {
+    long size = std::ftell(f);
+    if (size > 0) out.reserve(static_cast<size_t>(size));
+    std::rewind(f);
+  }
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return Status::Error(path + ": read error");
+  return out;
 }
 
 Status WriteFileAtomic(const std::string& path, std::string_view data) {

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace dyad::cli {
+namespace dyad::pipeline {
 
 template <typename In, typename Out>
 void OrderedParallel(int threads, std::function<std::optional<In>()> produce,
@@ -93,4 +93,4 @@ void OrderedParallel(int threads, std::function<std::optional<In>()> produce,
   for (auto& th : pool) th.join();
 }
 
-}  // namespace dyad::cli
+}  // namespace dyad::pipeline
