@@ -24,6 +24,15 @@ struct JsonValue {
   std::vector<JsonValue> array;
   std::vector<std::pair<std::string, JsonValue>> object;  // in input order
 
+  // Out of line: the members hold the type itself, which clang (with libstdc++'s constexpr
+  // containers in C++20) refuses to destroy inside the class definition.
+  JsonValue();
+  JsonValue(const JsonValue&);
+  JsonValue(JsonValue&&) noexcept;
+  JsonValue& operator=(const JsonValue&);
+  JsonValue& operator=(JsonValue&&) noexcept;
+  ~JsonValue();
+
   // The member `key` of an object, or nullptr.
   const JsonValue* Find(std::string_view key) const;
   bool is_string() const { return type == Type::kString; }

@@ -35,6 +35,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -123,6 +124,11 @@ class PetrarchXmlReader {
   // Reads XML held in memory; `origin` names it in messages.
   static std::unique_ptr<PetrarchXmlReader> FromString(std::string data, std::string origin,
                                                        const PetrarchXmlLimits& limits = {});
+  // Reads XML from `read`, which fills up to `cap` bytes of `buf` and returns how many (0 at
+  // the end) or an error (then reading stops with that error, prefixed by `origin`).
+  static std::unique_ptr<PetrarchXmlReader> FromStream(
+      std::function<Result<size_t>(char* buf, size_t cap)> read, std::string origin,
+      const PetrarchXmlLimits& limits = {});
   ~PetrarchXmlReader();
   PetrarchXmlReader(const PetrarchXmlReader&) = delete;
   PetrarchXmlReader& operator=(const PetrarchXmlReader&) = delete;

@@ -107,6 +107,7 @@ struct PetrarchXmlReader::Impl {
   // Input: a file, or a string in memory.
   FILE* file = nullptr;
   bool owns_file = false;
+  std::function<Result<size_t>(char*, size_t)> stream;
   std::string data;
   size_t data_pos = 0;
   std::vector<char> buf;
@@ -368,7 +369,16 @@ struct PetrarchXmlReader::Impl {
     if (finished) return false;
     size_t n = 0;
     bool eof = false;
-    if (file) {
+    if (stream) {
+      auto r = stream(buf.data(), buf.size());
+      if (!r.ok()) {
+        error = Status::Error(origin + ":" + std::to_string(Line()) + ": " + r.status().message());
+        finished = true;
+        return false;
+      }
+      n = *r;
+      eof = n == 0;
+    } else if (file) {
       n = std::fread(buf.data(), 1, buf.size(), file);
       if (n < buf.size()) {
         if (std::ferror(file)) {
@@ -423,6 +433,17 @@ Result<std::unique_ptr<PetrarchXmlReader>> PetrarchXmlReader::Open(
     impl->owns_file = true;
     impl->origin = path;
   }
+  impl->Init();
+  return std::unique_ptr<PetrarchXmlReader>(new PetrarchXmlReader(std::move(impl)));
+}
+
+std::unique_ptr<PetrarchXmlReader> PetrarchXmlReader::FromStream(
+    std::function<Result<size_t>(char* buf, size_t cap)> read, std::string origin,
+    const PetrarchXmlLimits& limits) {
+  auto impl = std::make_unique<Impl>();
+  impl->limits = limits;
+  impl->stream = std::move(read);
+  impl->origin = std::move(origin);
   impl->Init();
   return std::unique_ptr<PetrarchXmlReader>(new PetrarchXmlReader(std::move(impl)));
 }
