@@ -25,8 +25,35 @@ constexpr const char* kPhoenixColumns[] = {
     "EventRootCode",     "QuadClass",         "GoldsteinScore",       "Issues",
     "Lat",               "Lon",               "LocationName",         "StateName",
     "CountryCode",       "SentenceID",        "URLs",                 "NewsSources"};
+
+// The GDELT 2.0 event table, in its order.
+constexpr const char* kGdeltColumns[] = {
+    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
+    "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor1EthnicCode",
+    "Actor1Religion1Code", "Actor1Religion2Code", "Actor1Type1Code", "Actor1Type2Code",
+    "Actor1Type3Code",
+    "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2KnownGroupCode", "Actor2EthnicCode",
+    "Actor2Religion1Code", "Actor2Religion2Code", "Actor2Type1Code", "Actor2Type2Code",
+    "Actor2Type3Code",
+    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+    "NumMentions", "NumSources", "NumArticles", "AvgTone",
+    "Actor1Geo_Type", "Actor1Geo_FullName", "Actor1Geo_CountryCode", "Actor1Geo_ADM1Code",
+    "Actor1Geo_ADM2Code", "Actor1Geo_Lat", "Actor1Geo_Long", "Actor1Geo_FeatureID",
+    "Actor2Geo_Type", "Actor2Geo_FullName", "Actor2Geo_CountryCode", "Actor2Geo_ADM1Code",
+    "Actor2Geo_ADM2Code", "Actor2Geo_Lat", "Actor2Geo_Long", "Actor2Geo_FeatureID",
+    "ActionGeo_Type", "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_ADM1Code",
+    "ActionGeo_ADM2Code", "ActionGeo_Lat", "ActionGeo_Long", "ActionGeo_FeatureID",
+    "DATEADDED", "SOURCEURL"};
+
+struct PloverRow {
+  std::string_view cameo, event_type, mode, context;
+};
+constexpr PloverRow kPlover[] = {
+#include "io/plover_table.inc"
+};
 // clang-format on
 static_assert(std::size(kPhoenixColumns) == 26);
+static_assert(std::size(kGdeltColumns) == 61);
 
 // ISO 3166-1 alpha-3 (from the iso-codes tables), sorted, plus the historical and
 // provisional states the CAMEO actor dictionaries use (DDR, CSK, KSV, SCG, SUN, YUG).
@@ -128,14 +155,70 @@ void JsonString(const char* key, std::string_view v, std::string* out) {
   AppendJsonString(v, out);
 }
 
+// Coordinates with the gazetteer's precision (1e-5 degrees, about a metre).
+void AppendCoordinate(double v, std::string* out) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.5f", v);
+  out->append(buf);
+}
+
+void AppendLocationJson(const EventLocation& l, std::string* out) {
+  if (!l.found()) {
+    out->append("null");
+    return;
+  }
+  out->append("{\"name\":");
+  AppendJsonString(l.name, out);
+  JsonString("admin1", l.admin1, out);
+  JsonString("country", l.country, out);
+  JsonKey("lat", out);
+  AppendCoordinate(l.lat, out);
+  JsonKey("lon", out);
+  AppendCoordinate(l.lon, out);
+  JsonKey("geonames_id", out);
+  if (l.geonames_id)
+    out->append(std::to_string(l.geonames_id));
+  else
+    out->append("null");
+  JsonString("how", l.how, out);
+  out->push_back('}');
+}
+
+// A PLOVER actor: {"code", "country", "name"}, or null when the event has none.
+void AppendPloverActor(const std::string& code, const std::string& text, std::string* out) {
+  if (code.empty() && text.empty()) {
+    out->append("null");
+    return;
+  }
+  PhoenixActor a = SplitPhoenixActor(code);
+  out->append("{\"code\":");
+  AppendJsonString(code, out);
+  JsonKey("country", out);
+  if (a.entity.size() == 3 && In(kCountries, a.entity))
+    AppendJsonString(a.entity, out);
+  else
+    out->append("null");
+  JsonString("name", text, out);
+  out->push_back('}');
+}
+
+// Day of the year (1-based) of a YYYYMMDD date, for GDELT's FractionDate.
+int DayOfYear(int y, int m, int d) {
+  static constexpr int kCum[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return kCum[(m - 1) % 12] + d + (leap && m > 2 ? 1 : 0);
+}
+
 }  // namespace
 
 Result<EventFormat> ParseEventFormat(std::string_view name) {
   if (name == "jsonl") return EventFormat::kJsonl;
   if (name == "tsv") return EventFormat::kTsv;
   if (name == "phoenix") return EventFormat::kPhoenix;
+  if (name == "plover") return EventFormat::kPlover;
+  if (name == "gdelt") return EventFormat::kGdelt;
   return Status::Error("unknown output format '" + std::string(name) +
-                       "' (choose jsonl, tsv or phoenix)");
+                       "' (choose jsonl, tsv, phoenix, plover or gdelt)");
 }
 
 std::string_view EventFormatName(EventFormat format) {
@@ -146,12 +229,37 @@ std::string_view EventFormatName(EventFormat format) {
       return "tsv";
     case EventFormat::kPhoenix:
       return "phoenix";
+    case EventFormat::kPlover:
+      return "plover";
+    case EventFormat::kGdelt:
+      return "gdelt";
   }
   return "";
 }
 
 std::span<const char* const> TsvColumns() { return kTsvColumns; }
 std::span<const char* const> PhoenixColumns() { return kPhoenixColumns; }
+std::span<const char* const> GdeltColumns() { return kGdeltColumns; }
+
+PloverType PloverEventType(std::string_view code) {
+  static_assert(
+      std::is_sorted(std::begin(kPlover), std::end(kPlover),
+                     [](const PloverRow& a, const PloverRow& b) { return a.cameo < b.cameo; }));
+  auto find = [](std::string_view c) -> const PloverRow* {
+    auto it = std::lower_bound(std::begin(kPlover), std::end(kPlover), c,
+                               [](const PloverRow& r, std::string_view k) { return r.cameo < k; });
+    return it != std::end(kPlover) && it->cameo == c ? &*it : nullptr;
+  };
+  if (code.size() < 2 || code.size() > 4) return {};
+  // "1823" -> "1823", "182"; "18" or "180x" -> "180".
+  for (std::string_view c : {code, code.substr(0, 3)}) {
+    if (c.size() < 3) continue;
+    if (const PloverRow* r = find(c)) return {r->event_type, r->mode, r->context};
+  }
+  std::string root = std::string(code.substr(0, 2)) + "0";
+  if (const PloverRow* r = find(root)) return {r->event_type, r->mode, r->context};
+  return {};
+}
 
 PhoenixActor SplitPhoenixActor(std::string_view code) {
   PhoenixActor a;
@@ -177,10 +285,12 @@ EventWriter::EventWriter(EventFormat format, EventProvenance provenance)
 }
 
 std::string EventWriter::Header() const {
-  if (format_ == EventFormat::kJsonl) return "";
+  if (format_ == EventFormat::kJsonl || format_ == EventFormat::kPlover) return "";
   std::string out = "# dyad " + provenance_.version + " " + std::string(EventFormatName(format_)) +
                     " model " + provenance_.model + " dict " + provenance_.dict + "\n";
-  auto cols = format_ == EventFormat::kTsv ? TsvColumns() : PhoenixColumns();
+  auto cols = format_ == EventFormat::kTsv     ? TsvColumns()
+              : format_ == EventFormat::kGdelt ? GdeltColumns()
+                                               : PhoenixColumns();
   for (size_t i = 0; i < cols.size(); ++i) {
     if (i) out += '\t';
     out += cols[i];
@@ -236,9 +346,13 @@ void EventWriter::AppendEvent(const Event& e, uint32_t ordinal, std::string* out
     JsonString("pattern", e.pattern, out);
     JsonString("pattern_where", e.pattern_where, out);
     JsonString("text", e.text, out);
+    JsonKey("location", out);
+    AppendLocationJson(e.location, out);
     out->append(json_tail_);
     return;
   }
+  if (format_ == EventFormat::kPlover) return AppendPlover(e, ordinal, out, doc);
+  if (format_ == EventFormat::kGdelt) return AppendGdelt(e, ordinal, out, doc);
   auto tab = [out] { out->push_back('\t'); };
   if (format_ == EventFormat::kTsv) {
     AppendField(e.doc_id, out);
@@ -306,14 +420,177 @@ void EventWriter::AppendEvent(const Event& e, uint32_t ordinal, std::string* out
   AppendNumber(e.goldstein, out);
   tab();
   AppendField(PhoenixIssues(e.issues), out);
-  // Lat, Lon, LocationName, StateName, CountryCode: dyad does not geolocate (yet).
-  for (int i = 0; i < 5; ++i) tab();
+  // Lat, Lon, LocationName, StateName, CountryCode.
+  const EventLocation& loc = e.location;
+  tab();
+  if (loc.found()) AppendCoordinate(loc.lat, out);
+  tab();
+  if (loc.found()) AppendCoordinate(loc.lon, out);
+  for (const std::string* f : {&loc.name, &loc.admin1, &loc.country}) {
+    tab();
+    AppendField(*f, out);
+  }
   tab();
   AppendField(sentence_id, out);
   tab();
   if (doc) AppendField(doc->url, out);
   tab();
   if (doc) AppendField(doc->source, out);
+  out->push_back('\n');
+}
+
+void EventWriter::AppendPlover(const Event& e, uint32_t ordinal, std::string* out,
+                               const Document* doc) const {
+  PloverType t = PloverEventType(e.code);
+  if (t.event_type.empty()) return;  // CAMEO 01x/02x: PLOVER has no such event
+  out->append("{\"id\":");
+  AppendJsonString(e.doc_id + "-" + std::to_string(e.sentence) + "-" + std::to_string(ordinal),
+                   out);
+  JsonString("date", e.date, out);
+  JsonString("event_type", t.event_type, out);
+  JsonKey("mode", out);
+  if (t.mode.empty())
+    out->append("null");
+  else
+    AppendJsonString(t.mode, out);
+  JsonKey("context", out);
+  out->push_back('[');
+  for (size_t start = 0, n = 0; start < t.context.size(); ++n) {
+    size_t semi = t.context.find(';', start);
+    if (semi == std::string_view::npos) semi = t.context.size();
+    if (n) out->push_back(',');
+    AppendJsonString(t.context.substr(start, semi - start), out);
+    start = semi + 1;
+  }
+  out->push_back(']');
+  JsonKey("actor", out);
+  AppendPloverActor(e.source, e.source_text, out);
+  JsonKey("recipient", out);
+  AppendPloverActor(e.target, e.target_text, out);
+  JsonKey("cameo", out);
+  out->append("{\"code\":");
+  AppendJsonString(e.code, out);
+  JsonString("root", e.root, out);
+  JsonKey("quad_class", out);
+  out->append(std::to_string(e.quad_class));
+  JsonKey("goldstein", out);
+  AppendNumber(e.goldstein, out);
+  out->push_back('}');
+  JsonKey("location", out);
+  AppendLocationJson(e.location, out);
+  JsonKey("provenance", out);
+  out->append("{\"doc_id\":");
+  AppendJsonString(e.doc_id, out);
+  JsonKey("sentence", out);
+  out->append(std::to_string(e.sentence));
+  JsonString("text", e.text, out);
+  JsonKey("source_span", out);
+  AppendSpanJson(e.source_span, out);
+  JsonKey("target_span", out);
+  AppendSpanJson(e.target_span, out);
+  JsonKey("verb_span", out);
+  AppendSpanJson(e.verb_span, out);
+  JsonString("pattern", e.pattern, out);
+  JsonString("url", doc ? std::string_view(doc->url) : std::string_view(), out);
+  JsonString("news_source", doc ? std::string_view(doc->source) : std::string_view(), out);
+  out->push_back('}');
+  out->append(json_tail_);
+}
+
+void EventWriter::AppendGdelt(const Event& e, uint32_t ordinal, std::string* out,
+                              const Document* doc) const {
+  auto tab = [out] { out->push_back('\t'); };
+  AppendField(e.doc_id + "-" + std::to_string(e.sentence) + "-" + std::to_string(ordinal), out);
+  std::string date = CompactDate(e.date);
+  tab();
+  AppendField(date, out);
+  tab();
+  bool dated = date.size() == 8 &&
+               std::all_of(date.begin(), date.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (dated) out->append(date, 0, 6);
+  tab();
+  if (dated) out->append(date, 0, 4);
+  tab();
+  if (dated) {
+    int y = std::stoi(date.substr(0, 4)), m = std::stoi(date.substr(4, 2)),
+        d = std::stoi(date.substr(6, 2));
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.4f", y + DayOfYear(y, m, d) / 365.0);
+    out->append(buf);
+  }
+  for (const auto& [code, text] :
+       {std::pair{&e.source, &e.source_text}, std::pair{&e.target, &e.target_text}}) {
+    PhoenixActor a = SplitPhoenixActor(*code);
+    bool country = a.entity.size() == 3 && In(kCountries, a.entity);
+    std::vector<std::string> types;
+    if (!a.role.empty()) types.push_back(a.role);
+    std::string known;
+    for (size_t i = 0; i < a.attributes.size(); i += 4) {
+      std::string t = a.attributes.substr(i, 3);
+      if (!country && !a.entity.empty() && known.empty() && a.role.empty())
+        known = t;  // IGOUNO -> known group UNO
+      else
+        types.push_back(t);
+    }
+    tab();
+    AppendField(*code, out);
+    tab();
+    AppendField(*text, out);
+    tab();
+    if (country) out->append(a.entity);
+    tab();
+    AppendField(known, out);
+    for (int i = 0; i < 3; ++i) tab();  // EthnicCode, Religion1Code, Religion2Code
+    for (size_t i = 0; i < 3; ++i) {
+      tab();
+      if (i < types.size()) AppendField(types[i], out);
+    }
+  }
+  tab();
+  out->append(e.sentence == 0 ? "1" : "0");
+  tab();
+  AppendField(e.code, out);
+  tab();
+  AppendField(e.code.substr(0, std::min<size_t>(3, e.code.size())), out);
+  tab();
+  AppendField(e.root, out);
+  tab();
+  out->append(std::to_string(e.quad_class));
+  tab();
+  AppendNumber(e.goldstein, out);
+  for (int i = 0; i < 3; ++i) {  // NumMentions, NumSources, NumArticles
+    tab();
+    out->append("1");
+  }
+  tab();                               // AvgTone
+  for (int i = 0; i < 16; ++i) tab();  // Actor1Geo_*, Actor2Geo_*
+  const EventLocation& loc = e.location;
+  tab();
+  if (loc.found()) {
+    int type = loc.kind == 2 ? 1 : loc.country == "USA" ? (loc.kind == 1 ? 2 : 3) : 4;
+    out->append(std::to_string(type));
+  }
+  tab();
+  if (loc.found()) {
+    std::string full = loc.name;
+    if (loc.kind != 2 && !loc.admin1.empty() && loc.admin1 != loc.name) full += ", " + loc.admin1;
+    if (loc.kind != 2) full += ", " + loc.country;
+    AppendField(full, out);
+  }
+  tab();
+  if (loc.found()) AppendField(loc.country, out);
+  tab();
+  if (loc.found() && loc.kind != 2) AppendField(loc.country + loc.admin1_code, out);
+  tab();  // ADM2Code
+  tab();
+  if (loc.found()) AppendCoordinate(loc.lat, out);
+  tab();
+  if (loc.found()) AppendCoordinate(loc.lon, out);
+  tab();
+  if (loc.geonames_id) out->append(std::to_string(loc.geonames_id));
+  tab();  // DATEADDED
+  tab();
+  if (doc) AppendField(doc->url, out);
   out->push_back('\n');
 }
 

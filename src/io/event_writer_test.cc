@@ -153,7 +153,7 @@ TEST(EventWriter, PhoenixHasTheTwentySixColumns) {
   EXPECT_EQ(f[15], "1");
   EXPECT_EQ(f[16], "3.4");
   EXPECT_EQ(f[17], "REFUGEES,2;AID,1");
-  for (int i = 18; i <= 22; ++i) EXPECT_EQ(f[i], "") << i;
+  for (int i = 18; i <= 22; ++i) EXPECT_EQ(f[i], "") << i;  // not geolocated
   EXPECT_EQ(f[23], "wire-7-2");
   EXPECT_EQ(f[24], "https://example.org/a");
   EXPECT_EQ(f[25], "wire");
@@ -182,9 +182,195 @@ TEST(EventWriter, ParsesFormatNames) {
   EXPECT_EQ(ParseEventFormat("jsonl").value(), EventFormat::kJsonl);
   EXPECT_EQ(ParseEventFormat("tsv").value(), EventFormat::kTsv);
   EXPECT_EQ(ParseEventFormat("phoenix").value(), EventFormat::kPhoenix);
+  EXPECT_EQ(ParseEventFormat("plover").value(), EventFormat::kPlover);
+  EXPECT_EQ(ParseEventFormat("gdelt").value(), EventFormat::kGdelt);
+  EXPECT_EQ(EventFormatName(EventFormat::kGdelt), "gdelt");
   auto bad = ParseEventFormat("csv");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("jsonl, tsv or phoenix"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("jsonl, tsv, phoenix, plover or gdelt"), std::string::npos);
+}
+
+EventLocation Mosul() {
+  EventLocation l;
+  l.how = "preposition";
+  l.name = "Mosul";
+  l.admin1 = "15";
+  l.admin1_code = "15";
+  l.country = "IRQ";
+  l.lat = 36.335;
+  l.lon = 43.11889;
+  l.geonames_id = 99072;
+  return l;
+}
+
+TEST(EventWriter, LocationFillsPhoenixAndJsonl) {
+  Event e = Sample();
+  e.location = Mosul();
+  std::string out;
+  Writer(EventFormat::kPhoenix).AppendEvent(e, 1, &out);
+  auto f = Split(Split(out, '\n')[0], '\t');
+  ASSERT_EQ(f.size(), 26u);
+  EXPECT_EQ(f[18], "36.33500");
+  EXPECT_EQ(f[19], "43.11889");
+  EXPECT_EQ(f[20], "Mosul");
+  EXPECT_EQ(f[21], "15");
+  EXPECT_EQ(f[22], "IRQ");
+  out.clear();
+  Writer(EventFormat::kJsonl).AppendEvent(e, 1, &out);
+  auto v = ParseJson(out);
+  ASSERT_TRUE(v.ok()) << out;
+  const JsonValue* loc = v->Find("location");
+  ASSERT_NE(loc, nullptr);
+  EXPECT_EQ(loc->Find("name")->str, "Mosul");
+  EXPECT_EQ(loc->Find("country")->str, "IRQ");
+  EXPECT_DOUBLE_EQ(loc->Find("lat")->number, 36.335);
+  EXPECT_EQ(loc->Find("geonames_id")->AsText(), "99072");
+  EXPECT_EQ(loc->Find("how")->str, "preposition");
+  out.clear();
+  Writer(EventFormat::kJsonl).AppendEvent(Sample(), 1, &out);
+  v = ParseJson(out);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->Find("location")->type, JsonValue::Type::kNull);
+}
+
+TEST(EventWriter, PloverMapsCameoCodes) {
+  auto t = [](const char* c) {
+    PloverType p = PloverEventType(c);
+    return std::string(p.event_type) + "|" + std::string(p.mode) + "|" + std::string(p.context);
+  };
+  EXPECT_EQ(t("042"), "CONSULT|visit|");
+  EXPECT_EQ(t("0841"), "RETREAT|release|legal");
+  EXPECT_EQ(t("1121"), "ACCUSE|disapprove|crime;corruption");
+  EXPECT_EQ(t("193"), "ASSAULT|firearms|military");
+  EXPECT_EQ(t("173"), "COERCE|arrest|legal");
+  EXPECT_EQ(t("14"), "PROTEST||");  // a root: its "140"
+  EXPECT_EQ(t("0874"), "RETREAT|disarm|military");
+  EXPECT_EQ(t("1415"), "PROTEST|demo|");  // unknown 4-digit code: its parent "141"
+  EXPECT_EQ(t("010"), "||");              // CAMEO 01/02: dropped by PLOVER
+  EXPECT_EQ(t("0231"), "||");
+  EXPECT_EQ(t(""), "||");
+  EXPECT_EQ(t("99999"), "||");
+}
+
+TEST(EventWriter, PloverRecordsArePolecatStyleJson) {
+  EventWriter w = Writer(EventFormat::kPlover);
+  EXPECT_EQ(w.Header(), "");
+  Document doc;
+  doc.url = "https://example.org/a";
+  doc.source = "wire";
+  Event e = Sample();
+  e.source = "IRQMIL";
+  e.target = "";
+  e.target_text = "";
+  e.code = "193";
+  e.root = "19";
+  e.location = Mosul();
+  Event dropped = Sample();  // 0231: no PLOVER type, not written
+  std::vector<Event> events = {dropped, e};
+  std::string out;
+  w.AppendDocument(events, &out, &doc);
+  auto lines = Split(out, '\n');
+  ASSERT_EQ(lines.size(), 2u) << out;
+  auto v = ParseJson(lines[0]);
+  ASSERT_TRUE(v.ok()) << lines[0];
+  EXPECT_EQ(v->Find("id")->str, "wire-7-2-2");
+  EXPECT_EQ(v->Find("date")->str, "2031-04-05");
+  EXPECT_EQ(v->Find("event_type")->str, "ASSAULT");
+  EXPECT_EQ(v->Find("mode")->str, "firearms");
+  ASSERT_EQ(v->Find("context")->array.size(), 1u);
+  EXPECT_EQ(v->Find("context")->array[0].str, "military");
+  const JsonValue* actor = v->Find("actor");
+  ASSERT_NE(actor, nullptr);
+  EXPECT_EQ(actor->Find("code")->str, "IRQMIL");
+  EXPECT_EQ(actor->Find("country")->str, "IRQ");
+  EXPECT_EQ(actor->Find("name")->str, "the \"river\" council");
+  EXPECT_EQ(v->Find("recipient")->type, JsonValue::Type::kNull);
+  EXPECT_EQ(v->Find("cameo")->Find("code")->str, "193");
+  EXPECT_EQ(v->Find("cameo")->Find("quad_class")->number, 1);
+  EXPECT_EQ(v->Find("location")->Find("name")->str, "Mosul");
+  const JsonValue* prov = v->Find("provenance");
+  ASSERT_NE(prov, nullptr);
+  EXPECT_EQ(prov->Find("doc_id")->str, "wire-7");
+  EXPECT_EQ(prov->Find("sentence")->number, 2);
+  EXPECT_EQ(prov->Find("url")->str, "https://example.org/a");
+  EXPECT_EQ(prov->Find("verb_span")->array.size(), 2u);
+  EXPECT_EQ(v->Find("model")->str, "00ab");
+  EXPECT_EQ(v->Find("dict")->str, "cd01");
+}
+
+TEST(EventWriter, GdeltHasTheSixtyOneColumns) {
+  EventWriter w = Writer(EventFormat::kGdelt);
+  auto head = Split(w.Header(), '\n');
+  EXPECT_EQ(head[0], "# dyad 9.9.9 gdelt model 00ab dict cd01");
+  auto names = Split(head[1], '\t');
+  ASSERT_EQ(names.size(), 61u);
+  EXPECT_EQ(names[0], "GLOBALEVENTID");
+  EXPECT_EQ(names[26], "EventCode");
+  EXPECT_EQ(names[51], "ActionGeo_Type");
+  EXPECT_EQ(names[60], "SOURCEURL");
+  Document doc;
+  doc.url = "https://example.org/a";
+  Event e = Sample();
+  e.source = "IRQGOVMED";
+  e.target = "IGOUNO";
+  e.code = "1121";
+  e.root = "11";
+  e.sentence = 0;
+  e.location = Mosul();
+  std::string out;
+  w.AppendEvent(e, 1, &out, &doc);
+  ASSERT_EQ(out.back(), '\n');
+  auto f = Split(Split(out, '\n')[0], '\t');
+  ASSERT_EQ(f.size(), 61u);
+  auto col = [&](std::string_view name) {
+    for (size_t i = 0; i < names.size(); ++i)
+      if (names[i] == name) return f[i];
+    ADD_FAILURE() << "no column " << name;
+    return std::string();
+  };
+  EXPECT_EQ(col("GLOBALEVENTID"), "wire-7-0-1");
+  EXPECT_EQ(col("SQLDATE"), "20310405");
+  EXPECT_EQ(col("MonthYear"), "203104");
+  EXPECT_EQ(col("Year"), "2031");
+  EXPECT_EQ(col("FractionDate"), "2031.2603");  // day 95 of 365
+  EXPECT_EQ(col("Actor1Code"), "IRQGOVMED");
+  EXPECT_EQ(col("Actor1CountryCode"), "IRQ");
+  EXPECT_EQ(col("Actor1Type1Code"), "GOV");
+  EXPECT_EQ(col("Actor1Type2Code"), "MED");
+  EXPECT_EQ(col("Actor2Code"), "IGOUNO");
+  EXPECT_EQ(col("Actor2CountryCode"), "");
+  EXPECT_EQ(col("Actor2KnownGroupCode"), "UNO");
+  EXPECT_EQ(col("IsRootEvent"), "1");
+  EXPECT_EQ(col("EventCode"), "1121");
+  EXPECT_EQ(col("EventBaseCode"), "112");
+  EXPECT_EQ(col("EventRootCode"), "11");
+  EXPECT_EQ(col("QuadClass"), "1");
+  EXPECT_EQ(col("GoldsteinScale"), "3.4");
+  EXPECT_EQ(col("NumMentions"), "1");
+  EXPECT_EQ(col("AvgTone"), "");
+  EXPECT_EQ(col("Actor1Geo_Type"), "");
+  EXPECT_EQ(col("ActionGeo_Type"), "4");
+  EXPECT_EQ(col("ActionGeo_FullName"), "Mosul, 15, IRQ");
+  EXPECT_EQ(col("ActionGeo_CountryCode"), "IRQ");
+  EXPECT_EQ(col("ActionGeo_ADM1Code"), "IRQ15");
+  EXPECT_EQ(col("ActionGeo_Lat"), "36.33500");
+  EXPECT_EQ(col("ActionGeo_Long"), "43.11889");
+  EXPECT_EQ(col("ActionGeo_FeatureID"), "99072");
+  EXPECT_EQ(col("DATEADDED"), "");
+  EXPECT_EQ(col("SOURCEURL"), "https://example.org/a");
+  // No location, not the first sentence, no date: those columns stay empty.
+  Event bare = Sample();
+  bare.date = "";
+  bare.sentence = 4;
+  out.clear();
+  w.AppendEvent(bare, 1, &out);
+  f = Split(Split(out, '\n')[0], '\t');
+  ASSERT_EQ(f.size(), 61u);
+  EXPECT_EQ(col("SQLDATE"), "");
+  EXPECT_EQ(col("FractionDate"), "");
+  EXPECT_EQ(col("IsRootEvent"), "0");
+  EXPECT_EQ(col("ActionGeo_Type"), "");
+  EXPECT_EQ(col("ActionGeo_Lat"), "");
 }
 
 }  // namespace
