@@ -2,7 +2,7 @@
 //
 // One document goes through: segment, tokenise, tag and lemmatise (dyad/nlp.h) -> the
 // pre-pass (coder::Coder::SentencesToParse) -> parse only the sentences that can hold an
-// event -> code (dyad/coder.h). Documents read from CoNLL-U arrive tagged and parsed and skip
+// event -> code (dyad/coder.h) -> locate (dyad/geo.h, when a Locator is given). Documents read from CoNLL-U arrive tagged and parsed and skip
 // straight to coding.
 //
 // A Runner holds references to an immutable Pipeline and Coder and is itself immutable:
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "dyad/coder.h"
+#include "dyad/geo.h"
 #include "dyad/nlp.h"
 #include "dyad/types.h"
 
@@ -38,6 +39,8 @@ struct Options {
   size_t max_sentence_words = 250;
   // Keep the coder's per-sentence trace (dyad code --explain).
   bool trace = false;
+  // Places each event (Event::location) when set; it must outlive the Runner.
+  const geo::Locator* locator = nullptr;
 };
 
 // One input record as a reader hands it over.
@@ -45,7 +48,10 @@ struct Input {
   Document doc;
   std::string origin;      // "file:line" or "file", for messages
   std::string reject;      // non-empty: the reader rejected the record, for this reason
-  bool preparsed = false;  // doc.sentences are already tagged and parsed (CoNLL-U input)
+  // CoNLL-U input: doc.sentences hold the words (`pretokenized`: to tag and parse; also
+  // `preparsed`: tagged and parsed already, coded as they are).
+  bool pretokenized = false;
+  bool preparsed = false;
 };
 
 // What became of one record.

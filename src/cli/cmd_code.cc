@@ -11,7 +11,6 @@
 #include "cli/checkpoint.h"
 #include "cli/coding.h"
 #include "cli/command.h"
-#include "cli/doc_source.h"
 #include "cli/progress.h"
 #include "dyad/coder.h"
 #include "dyad/event_writer.h"
@@ -19,6 +18,8 @@
 #include "dyad/nlp.h"
 #include "dyad/petrarch_xml.h"
 #include "dyad/pipeline.h"
+#include "dyad/reader.h"
+#include "dyad/store.h"
 #include "dyad/version.h"
 #include "util/binary.h"
 
@@ -27,133 +28,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// One input record on its way through the pool: a document to code, or a rejection to report
-// in its place (so that rejections come out in input order too).
-struct Work {
-  Document doc;
-  std::string origin;
-  std::string reject;
-};
-
-std::string FormatOf(const std::string& file, const std::string& input) {
-  if (!input.empty()) return input;
-  if (file == "-") return "text";
-  if (file.ends_with(".jsonl") || file.ends_with(".json")) return "jsonl";
-  if (file.ends_with(".xml")) return "petrarch-xml";
-  return "text";
-}
-
 // A document's date as YYYY-MM-DD: "2026-03-03", "20260303", or an ISO date-time
 // ("2026-03-03T10:00:00Z"); "" when it is none of these.
 std::string DocDate(std::string_view d) {
   if (d.size() > 10 && (d[10] == 'T' || d[10] == ' ')) d = d.substr(0, 10);
   return NormalizePetrarchDate(d);
 }
-
-// Reads the documents of every input file in order, whatever their format.
-class Inputs {
- public:
-  Inputs(std::vector<std::string> files, std::string input, std::string default_date)
-      : files_(std::move(files)), input_(std::move(input)), default_date_(std::move(default_date)) {
-    if (files_.empty()) files_.push_back("-");
-  }
-
-  std::optional<Work> Next() {
-    while (true) {
-      if (!pending_.empty()) {
-        Work w = std::move(pending_.front());
-        pending_.pop_front();
-        return w;
-      }
-      if (docs_) {
-        auto d = docs_->Next();
-        if (d) {
-          pending_.push_back(FromDoc(std::move(*d)));  // after any rejection it reported
-        } else {
-          docs_.reset();
-        }
-        continue;
-      }
-      if (xml_) {
-        auto r = xml_->Next();
-        if (!r.ok()) {
-          pending_.push_back(Reject(xml_->origin(),
-                                    r.status().message() + " (the rest of the file was not read)"));
-          xml_.reset();
-        } else if (*r) {
-          pending_.push_back(FromRecord(std::move(**r)));
-        } else {
-          xml_.reset();
-        }
-        continue;
-      }
-      if (next_ >= files_.size()) return std::nullopt;
-      const std::string& file = files_[next_++];
-      std::string format = FormatOf(file, input_);
-      if (format == "petrarch-xml") {
-        auto r = PetrarchXmlReader::Open(file);
-        if (!r.ok())
-          pending_.push_back(Reject(file, r.status().message()));
-        else
-          xml_ = std::move(*r);
-      } else {
-        docs_ = std::make_unique<DocSource>(std::vector<std::string>{file}, format);
-        docs_->on_reject = [this](const std::string& origin, const std::string& why) {
-          pending_.push_back(Reject(origin, why));
-        };
-      }
-    }
-  }
-
-  bool ignored_config() const { return ignored_config_; }
-
- private:
-  static Work Reject(std::string origin, std::string why) {
-    Work w;
-    w.origin = std::move(origin);
-    w.reject = std::move(why);
-    return w;
-  }
-
-  Work FromDoc(SourceDoc d) {
-    Work w;
-    w.origin = std::move(d.origin);
-    w.doc = std::move(d.doc);
-    if (w.doc.date.empty()) {
-      w.doc.date = default_date_;
-    } else {
-      std::string date = DocDate(w.doc.date);
-      if (date.empty()) w.reject = "date '" + w.doc.date + "' is not YYYY-MM-DD or YYYYMMDD";
-      w.doc.date = date;
-    }
-    return w;
-  }
-
-  Work FromRecord(PetrarchRecord r) {
-    Work w;
-    w.origin = xml_->origin() + ":" + std::to_string(r.line);
-    if (!r.config.empty()) ignored_config_ = true;
-    if (!r.problem.empty()) {
-      w.reject = r.problem;
-      return w;
-    }
-    w.doc.id = r.id.empty() ? w.origin : r.id;
-    w.doc.date = r.date.empty() ? default_date_ : r.date;
-    w.doc.text = std::move(r.text);
-    w.doc.source = std::move(r.source);
-    for (const auto& [name, value] : r.attributes)
-      if (name == "url") w.doc.url = value;
-    return w;
-  }
-
-  std::vector<std::string> files_;
-  std::string input_, default_date_;
-  size_t next_ = 0;
-  std::deque<Work> pending_;
-  std::unique_ptr<DocSource> docs_;
-  std::unique_ptr<PetrarchXmlReader> xml_;
-  bool ignored_config_ = false;
-};
 
 // The --explain view of one document: a header, then the coder's trace of each sentence (its
 // parse, the actors found, each verb with the pattern that fired or why none did, the events).
@@ -176,30 +56,41 @@ extern "C" void OnInterrupt(int) { g_stop.store(true); }
 int RunCode(const std::vector<std::string>& args) {
   std::string input, date_arg, format_name = "jsonl", dict_arg, model = DefaultModelPath();
   std::string output, rejects_path;
-  int threads = 1, max_words = 250;
-  bool explain = false, quiet = false, parse_all = false, resume = false;
+  int threads = 1, max_words = 250, max_doc_kb = 1024;
+  bool explain = false, quiet = false, parse_all = false, resume = false, no_geo = false;
+  std::string gazetteer_path;
   ArgParser p(
       "dyad code [options] [FILE...]",
       "Codes news into CAMEO events: who did what to whom, and when. Reads the files given,\n"
       "or stdin; splits, tags and parses the text, finds the actors and the verb patterns of\n"
       "the dictionaries, and writes one event per line.\n"
       "\n"
-      "Input (--input, default by extension): text (a file is cut at blank lines into\n"
-      "documents of about 64 KB), jsonl (.jsonl/.json: one JSON object a line with \"id\",\n"
-      "\"text\" and optionally \"date\" (YYYY-MM-DD or YYYYMMDD), \"title\", \"source\", "
-      "\"url\"),\n"
-      "petrarch-xml (.xml: PETRARCH <Sentence> or UniversalPetrarch <Article> records). \"-\"\n"
-      "is stdin, read as text unless --input says otherwise.\n"
+      "Input (--input, default by extension under any .gz/.zst suffix; compressed files\n"
+      "are recognised by their first bytes): text (a file is a document; big files are cut\n"
+      "at blank lines into documents of about 64 KB; a directory is read file by file),\n"
+      "jsonl (.jsonl/.json: one JSON object a line with \"text\" and optionally \"id\",\n"
+      "\"date\" (2026-03-03, 20260303, \"March 3, 2026\", RFC 2822, ...), \"title\",\n"
+      "\"source\", \"url\"; other fields are carried through), petrarch-xml (.xml: PETRARCH\n"
+      "<Sentence> or UniversalPetrarch <Article> records), html (.html/.htm: the article body\n"
+      "of a saved web page), conllu (.conllu: pre-parsed sentences, not parsed again).\n"
+      "\"-\" or no FILE is stdin.\n"
       "\n"
       "Output (--format): jsonl (default), one JSON object per event and per line, with\n"
       "doc_id, sentence (0-based index in the document), date, source, target (\"\" when\n"
       "absent), code, root, quad_class, goldstein, issues, source_text, target_text,\n"
       "verb_text, source_span/target_span/verb_span ([begin, end) byte offsets into the\n"
       "document's text, or null), pattern, pattern_where, text (the sentence), and model and\n"
-      "dict: the fingerprints of the parser model and of the dictionaries. tsv: the same\n"
-      "fields as columns; phoenix: the 26 columns of the Phoenix data set. Both start with a\n"
-      "line \"# dyad <version> <format> model <fingerprint> dict <fingerprint>\" and a line of\n"
-      "column names; tabs and line breaks inside fields become blanks.\n"
+      "dict: the fingerprints of the parser model and of the dictionaries, and location\n"
+      "({name, admin1, country, lat, lon, geonames_id, how} or null). tsv: the same fields\n"
+      "as columns; phoenix: the 26 columns of the Phoenix data set; gdelt: the 61 columns of\n"
+      "the GDELT 2.0 event table (what dyad knows; the rest empty). These start with a line\n"
+      "\"# dyad <version> <format> model <fingerprint> dict <fingerprint>\" and a line of\n"
+      "column names; tabs and line breaks inside fields become blanks. plover: one\n"
+      "PLOVER/POLECAT-style JSON object per event (event type and mode from CAMEO).\n"
+      "\n"
+      "Places: each event gets the place where it happened (the object of in/at/near... in\n"
+      "its sentence, else the dateline, else another place named, else its actor's country),\n"
+      "from the GeoNames-based gazetteer in data/geo/ (--no-geo: none).\n"
       "\n"
       "Only the sentences that can hold an event are parsed: a pre-pass over the tagged words\n"
       "finds those with a dictionary verb and an actor (or a pronoun that may stand for one).\n"
@@ -217,9 +108,10 @@ int RunCode(const std::vector<std::string>& args) {
       "Exit status: 0 ok; 1 some input records (or sentences) were rejected (each is reported\n"
       "on stderr, or in --rejects FILE as JSON lines {\"origin\", \"error\"}); 2 usage or\n"
       "configuration error; 130 interrupted.");
-  p.String("--input", &input, "text, jsonl or petrarch-xml (default: by file extension)");
+  p.String("--input", &input,
+           "text, jsonl, petrarch-xml, html or conllu (default: by file extension)");
   p.String("--date", &date_arg, "YYYY-MM-DD: the date of documents that carry none");
-  p.String("--format", &format_name, "jsonl, tsv or phoenix (default jsonl)");
+  p.String("--format", &format_name, "jsonl, tsv, phoenix, plover or gdelt (default jsonl)");
   p.String("--dict", &dict_arg,
            ".dyadd file, dictionary directory or PETR_config.ini (default: shipped)");
   p.String("--model", &model, "model file (default: the shipped models/en-ewt.dyadm)");
@@ -228,20 +120,26 @@ int RunCode(const std::vector<std::string>& args) {
   p.String("--output", &output, "write the events here instead of stdout");
   p.Alias("-o", "--output");
   p.String("--rejects", &rejects_path, "write rejected records here (JSON lines)");
+  p.String("--gazetteer", &gazetteer_path,
+           "places for geolocation (default: the shipped data/geo/gazetteer.dyadg)");
+  p.Bool("--no-geo", &no_geo, "do not geolocate events (location stays null)");
   p.Bool("--parse-all", &parse_all, "parse every sentence (no pre-pass; same events, slower)");
+  p.Int("--max-doc-kb", &max_doc_kb, "longer documents are rejected (default 1024 KB)");
   p.Int("--max-sentence-words", &max_words,
         "longer sentences are reported and not coded (default 250)");
   p.Bool("--resume", &resume, "continue an interrupted run that wrote to -o FILE");
   p.Bool("--quiet", &quiet, "no progress line and no summary on stderr");
+  std::string store_url;
+  p.String("--store", &store_url,
+           "also store documents and events in this database (sqlite:PATH or postgresql://...;"
+           " see dyad query); without -o, nothing goes to stdout");
   int code = 0;
   if (!p.Parse(args, &code)) return code;
-  if (!input.empty() && input != "text" && input != "jsonl" && input != "petrarch-xml") {
-    if (input == "html" || input == "conllu")
-      return UsageError("--input " + input +
-                        " is not supported yet; use text, jsonl or "
-                        "petrarch-xml");
-    return UsageError("--input must be text, jsonl or petrarch-xml, not '" + input + "'");
-  }
+  if (!input.empty() && input != "text" && input != "jsonl" && input != "petrarch-xml" &&
+      input != "html" && input != "conllu")
+    return UsageError("--input must be text, jsonl, petrarch-xml, html or conllu, not '" + input +
+                      "'");
+  if (max_doc_kb < 1) return UsageError("--max-doc-kb must be at least 1");
   auto format = ParseEventFormat(format_name);
   if (!format.ok()) return UsageError("--format: " + format.status().message());
   if (threads < 1 || threads > 256) return UsageError("--threads must be between 1 and 256");
@@ -255,8 +153,7 @@ int RunCode(const std::vector<std::string>& args) {
   std::error_code ec;
   for (const auto& f : p.positional()) {
     if (f == "-") continue;
-    if (!fs::exists(f, ec)) return UsageError(f + ": no such file");
-    if (fs::is_directory(f, ec)) return UsageError(f + ": is a directory, not a file");
+    if (!fs::exists(f, ec)) return UsageError(f + ": no such file or directory");
   }
   if (resume && output.empty())
     return UsageError("--resume needs -o FILE: the output of the run to continue");
@@ -298,6 +195,17 @@ int RunCode(const std::vector<std::string>& args) {
   if (!default_date.empty())
     opts.default_date =
         default_date.substr(0, 4) + default_date.substr(5, 2) + default_date.substr(8, 2);
+  std::shared_ptr<const geo::Gazetteer> gazetteer;
+  std::unique_ptr<geo::Locator> locator;
+  if (!no_geo) {
+    std::string path = gazetteer_path.empty()
+                           ? (fs::path(DataRoot()) / std::string(geo::kDefaultGazetteerFile)).string()
+                           : gazetteer_path;
+    auto g = geo::Gazetteer::Load(path);
+    if (!g.ok()) return UsageError(g.status().message() + " (--no-geo codes without places)");
+    gazetteer = *g;
+    locator = std::make_unique<geo::Locator>(*gazetteer);
+  }
   auto made = coder::Coder::Create(dict->dict, opts);
   if (!made.ok()) return UsageError(made.status().message());
   const coder::Coder& coder = *made;
@@ -318,7 +226,7 @@ int RunCode(const std::vector<std::string>& args) {
     if (!events_out)
       return UsageError(output + (resume_from ? ": missing or shorter than its checkpoint says"
                                               : ": cannot create"));
-  } else if (!explain) {
+  } else if (!explain && store_url.empty()) {
     events_out = stdout;
   }
   FILE* rejects = nullptr;
@@ -332,6 +240,23 @@ int RunCode(const std::vector<std::string>& args) {
   if (events_out && !resume_from) {
     std::string header = writer.Header();
     std::fwrite(header.data(), 1, header.size(), events_out);
+  }
+  // --store: documents and events go to the database in batches, one transaction each;
+  // coding the same documents again replaces them (no duplicates).
+  std::unique_ptr<store::Store> event_store;
+  std::unique_ptr<store::Writer> store_writer;
+  Status store_status;
+  if (!store_url.empty()) {
+    auto s = store::Store::Open(store_url);
+    if (!s.ok()) return UsageError("--store: " + s.status().message());
+    event_store = std::move(*s);
+    std::string command = "dyad code";
+    for (const auto& a : args) command += " " + a;
+    auto w = store::Writer::Begin(event_store.get(),
+                                  {DYAD_VERSION, HexFingerprint(nlp.fingerprint()),
+                                   HexFingerprint(dict->dict->fingerprint()), command});
+    if (!w.ok()) return UsageError("--store: " + w.status().message());
+    store_writer = std::move(*w);
   }
   auto t_loaded = std::chrono::steady_clock::now();
 
@@ -352,17 +277,23 @@ int RunCode(const std::vector<std::string>& args) {
   };
   save_checkpoint();
 
-  Inputs inputs(p.positional(), input, default_date);
+  ReaderOptions ropt;
+  ropt.format = input;
+  ropt.default_date = default_date;
+  ropt.max_document_bytes = static_cast<size_t>(max_doc_kb) * 1024;
+  DocumentReader inputs(p.positional(), ropt);
   uint64_t skipped_records = 0;
   if (resume_from) {
     for (; skipped_records < resume_from->records; ++skipped_records)
       if (!inputs.Next()) break;
   }
+  bool ignored_config = false;
 
   pipeline::Options popt;
   popt.parse_all = parse_all;
   popt.max_sentence_words = static_cast<size_t>(max_words);
   popt.trace = explain;
+  popt.locator = locator.get();
   pipeline::Runner runner(nlp, coder, popt);
 
   g_stop.store(false);
@@ -375,7 +306,7 @@ int RunCode(const std::vector<std::string>& args) {
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
 
-  Progress progress(!quiet, 0);
+  Progress progress(!quiet, resume_from ? 0 : DocumentReader::InputBytes(p.positional()));
   size_t docs = 0, sentences = 0, parsed = 0, n_events = 0, rejected = 0, bad_sentences = 0;
   auto last_save = std::chrono::steady_clock::now();
   auto report = [&](const std::string& origin, const std::string& why) {
@@ -394,18 +325,25 @@ int RunCode(const std::vector<std::string>& args) {
   };
   pipeline::Runner::Hooks hooks;
   hooks.next = [&]() -> std::optional<pipeline::Input> {
-    auto w = inputs.Next();
-    if (!w) return std::nullopt;
+    auto r = inputs.Next();
+    if (!r) return std::nullopt;
+    ignored_config |= r->petrarch_config;
     pipeline::Input in;
-    in.doc = std::move(w->doc);
-    in.origin = std::move(w->origin);
-    in.reject = std::move(w->reject);
+    in.doc = std::move(r->doc);
+    in.origin = std::move(r->origin);
+    in.reject = std::move(r->reject);
+    in.pretokenized = r->pretokenized;
+    in.preparsed = r->preparsed;
     return in;
   };
   hooks.finish = [&](pipeline::Output& o) {
     if (!o.reject.empty()) return;
     if (events_out) writer.AppendDocument(o.events, &o.text, &o.doc);
     if (explain) Explain(o.doc, o.origin, o.trace, &o.extra);
+    if (store_writer) {  // the store keeps the sentences' text, nothing more
+      for (auto& sentence : o.doc.sentences) sentence.tokens = {}, sentence.words = {};
+      return;
+    }
     o.doc.sentences.clear();  // not needed any more: keep the reorder window small
     o.doc.sentences.shrink_to_fit();
   };
@@ -428,8 +366,12 @@ int RunCode(const std::vector<std::string>& args) {
         out_bytes += o.text.size();
       }
       if (explain) std::fwrite(o.extra.data(), 1, o.extra.size(), stdout);
+      if (store_writer && store_status.ok()) {
+        store_status = store_writer->Add(o.doc, o.events);
+        if (!store_status.ok()) g_stop.store(true);
+      }
     }
-    progress.Update(cp.records - skipped_records, sentences, 0);
+    progress.Update(cp.records - skipped_records, sentences, inputs.bytes_read());
     auto now = std::chrono::steady_clock::now();
     if (now - last_save > std::chrono::seconds(1)) {
       save_checkpoint();
@@ -440,7 +382,11 @@ int RunCode(const std::vector<std::string>& args) {
   progress.Finish();
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
-  bool interrupted = g_stop.load();
+  bool interrupted = g_stop.load() && store_status.ok();
+  if (store_writer) {
+    if (store_status.ok()) store_status = interrupted ? store_writer->Flush() : store_writer->Finish();
+    if (!store_status.ok()) return UsageError("--store: " + store_status.message());
+  }
 
   bool write_failed = false;
   if (events_out) write_failed |= std::fflush(events_out) != 0 || std::ferror(events_out);
@@ -454,7 +400,7 @@ int RunCode(const std::vector<std::string>& args) {
   auto t1 = std::chrono::steady_clock::now();
   double load = std::chrono::duration<double>(t_loaded - t0).count();
   double run = std::chrono::duration<double>(t1 - t_loaded).count();
-  if (inputs.ignored_config() && !quiet)
+  if (ignored_config && !quiet)
     std::fprintf(stderr,
                  "dyad: <Config> elements in the input were ignored (dyad validate "
                  "applies them)\n");

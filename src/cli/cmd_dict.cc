@@ -11,6 +11,8 @@
 #include "util/binary.h"
 
 namespace dyad::cli {
+
+int RunDictDiff(const std::vector<std::string>& args);  // cmd_dict_diff.cc
 namespace {
 
 namespace fs = std::filesystem;
@@ -24,6 +26,7 @@ constexpr const char* kDictUsage =
     "  import DIR|CONFIG -o FILE   compile PETRARCH-2 dictionaries into a .dyadd file\n"
     "  stats [FILE]                describe a compiled dictionary (default: the shipped one)\n"
     "  lookup WORD...              what the dictionary knows about a word or phrase\n"
+    "  diff OLD NEW                entries, validation records and corpus events that change\n"
     "\n"
     "Run `dyad dict <command> --help` for the options of each.\n";
 
@@ -307,6 +310,7 @@ int RunDict(const std::vector<std::string>& args) {
   if (verb == "import") return RunImport(rest);
   if (verb == "stats") return RunStats(rest);
   if (verb == "lookup") return RunLookup(rest);
+  if (verb == "diff") return RunDictDiff(rest);
   std::fputs(kDictUsage, stderr);
   return UsageError("unknown dict command '" + verb + "'");
 }

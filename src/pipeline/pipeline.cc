@@ -16,7 +16,9 @@ void Runner::CodeDocument(Input& in, Output* out) const {
   out->doc = std::move(in.doc);
   if (!out->reject.empty()) return;
   Document& doc = out->doc;
-  if (!in.preparsed) {
+  if (in.pretokenized && !in.preparsed) {
+    for (Sentence& s : doc.sentences) nlp_.TagWords(&s);
+  } else if (!in.preparsed) {
     doc.sentences.clear();
     // The segmenter cuts runs of text without a sentence end at a length that bounds its own
     // work; what is still longer than the limit below is reported, not coded.
@@ -56,6 +58,7 @@ void Runner::CodeDocument(Input& in, Output* out) const {
     if (e.doc_id.empty()) e.doc_id = doc.id;
     if (e.date.empty()) e.date = doc.date;
   }
+  if (options_.locator && !out->events.empty()) options_.locator->Locate(doc, &out->events);
 }
 
 void Runner::Run(int threads, const Hooks& hooks, const std::atomic<bool>* stop) const {
