@@ -26,3 +26,13 @@ if [ -f "$SEED" ]; then
   grep -v '^#' /tmp/dyad-demo-seed.tsv | cut -f1-12 | column -t -s "$(printf '\t')" 2>/dev/null ||
     grep -v '^#' /tmp/dyad-demo-seed.tsv
 fi
+echo
+echo "== dyad code --store: the sample news into an SQLite event store"
+DB="$ROOT/build/demo-events.db"
+rm -f "$DB"
+"$DYAD" code --quiet --store "sqlite:$DB" data/samples/news.jsonl
+"$DYAD" query --store "sqlite:$DB" --by month --format table
+echo
+echo "Explore the events in the dashboard (a world map, time series, the sentences behind them):"
+echo "  $DYAD serve --store sqlite:$DB --port 8080"
+echo "  then open http://127.0.0.1:8080/ in a browser"

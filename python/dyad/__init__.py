@@ -54,6 +54,11 @@ def default_dictionary_path():
     return _os.path.join(_data_root(), _dyad.DEFAULT_DICTIONARY_FILE)
 
 
+def default_gazetteer_path():
+    """<data root>/data/geo/gazetteer.dyadg, the shipped gazetteer (event locations)."""
+    return _os.path.join(_data_root(), "data", "geo", "gazetteer.dyadg")
+
+
 def _path_arg(value, name):
     if isinstance(value, _os.PathLike):
         value = _os.fspath(value)
@@ -68,13 +73,16 @@ def _path_arg(value, name):
 class Coder:
     """A loaded model and dictionary: codes text into events.
 
-    Coder(model=None, dictionary=None, threads=1, default_date=None, max_sentence_words=250)
+    Coder(model=None, dictionary=None, threads=1, default_date=None, max_sentence_words=250,
+          gazetteer=None)
 
     model        the parser model file (default: the shipped models/en-ewt.dyadm)
     dictionary   a compiled dictionary, .dyadd (default: the shipped data/dict/phoenix.dyadd)
     threads      default number of threads for code_documents() and code_files()
     default_date YYYY-MM-DD for documents that carry no date
     max_sentence_words  longer sentences are not coded (as `dyad code --max-sentence-words`)
+    gazetteer    places for event locations (default: the shipped data/geo/gazetteer.dyadg);
+                 False: no geolocation (as `dyad code --no-geo`)
 
     Loading takes a second or two; do it once and reuse the Coder. It is immutable and
     thread-safe: call code() from many threads at once. Raises OSError when a file cannot be
@@ -82,8 +90,14 @@ class Coder:
     """
 
     def __init__(self, model=None, dictionary=None, threads=1, default_date=None,
-                 max_sentence_words=250):
+                 max_sentence_words=250, gazetteer=None):
         model = default_model_path() if model is None else _path_arg(model, "model")
+        if gazetteer is False:
+            gazetteer = ""
+        elif gazetteer is None:
+            gazetteer = default_gazetteer_path()
+        else:
+            gazetteer = _path_arg(gazetteer, "gazetteer")
         dictionary = (default_dictionary_path() if dictionary is None
                       else _path_arg(dictionary, "dictionary"))
         if isinstance(threads, bool) or not isinstance(threads, int):
@@ -99,8 +113,11 @@ class Coder:
         if not _os.path.isfile(dictionary):
             raise FileNotFoundError("%s: dictionary file not found (pass dictionary=)"
                                     % dictionary)
+        if gazetteer and not _os.path.isfile(gazetteer):
+            raise FileNotFoundError("%s: gazetteer not found (pass gazetteer=False to code "
+                                    "without locations)" % gazetteer)
         self._c = _dyad._Coder(model, dictionary, threads, default_date or "",
-                               max_sentence_words)
+                               max_sentence_words, gazetteer)
 
     @property
     def model_fingerprint(self):

@@ -28,6 +28,7 @@
 #include "dyad/event_writer.h"
 #include "dyad/json.h"
 #include "dyad/nlp.h"
+#include "dyad/geo.h"
 #include "dyad/pipeline.h"
 #include "dyad/reader.h"
 #include "dyad/store.h"
@@ -114,12 +115,14 @@ struct Loaded {
   std::shared_ptr<const Pipeline> nlp;
   std::shared_ptr<const dict::Dictionary> dict;
   coder::Coder coder;
+  std::shared_ptr<const geo::Gazetteer> gazetteer;  // null: no geolocation
+  std::unique_ptr<geo::Locator> locator;
 };
 
 class PyCoder {
  public:
   PyCoder(const std::string& model, const std::string& dictionary, int threads,
-          const std::string& default_date, int max_sentence_words)
+          const std::string& default_date, int max_sentence_words, const std::string& gazetteer)
       : threads_(threads), model_path_(model), dict_path_(dictionary) {
     if (threads < 1 || threads > 256)
       throw py::value_error("threads must be between 1 and 256, not " + std::to_string(threads));
@@ -145,7 +148,18 @@ class PyCoder {
           if (!c.ok()) {
             error = c.status();
           } else {
-            loaded_ = std::make_unique<Loaded>(Loaded{*nlp, *dict, std::move(*c)});
+            auto loaded = std::make_unique<Loaded>(Loaded{*nlp, *dict, std::move(*c), {}, {}});
+            if (!gazetteer.empty()) {
+              auto g = geo::Gazetteer::Load(gazetteer);
+              if (!g.ok()) {
+                error = g.status();
+                loaded.reset();
+              } else {
+                loaded->gazetteer = *g;
+                loaded->locator = std::make_unique<geo::Locator>(*loaded->gazetteer);
+              }
+            }
+            loaded_ = std::move(loaded);
           }
         }
       }
@@ -156,6 +170,7 @@ class PyCoder {
     }
     pipeline::Options popt;
     popt.max_sentence_words = static_cast<size_t>(max_sentence_words);
+    popt.locator = loaded_->locator.get();
     runner_ = std::make_unique<pipeline::Runner>(*loaded_->nlp, loaded_->coder, popt);
     writer_ = std::make_unique<EventWriter>(EventFormat::kJsonl, provenance());
   }
@@ -429,9 +444,11 @@ PYBIND11_MODULE(_dyad, m) {
       "A news date (2026-03-03, 20260303, March 3, 2026, ...) as YYYY-MM-DD; ValueError "
       "otherwise.");
   py::class_<PyCoder>(m, "_Coder")
-      .def(py::init<const std::string&, const std::string&, int, const std::string&, int>(),
+      .def(py::init<const std::string&, const std::string&, int, const std::string&, int,
+                    const std::string&>(),
            py::arg("model"), py::arg("dictionary"), py::arg("threads") = 1,
-           py::arg("default_date") = "", py::arg("max_sentence_words") = 250)
+           py::arg("default_date") = "", py::arg("max_sentence_words") = 250,
+           py::arg("gazetteer") = "")
       .def("code", &PyCoder::Code, py::arg("text"), py::arg("date") = py::none(),
            py::arg("doc_id") = "")
       .def("code_documents", &PyCoder::CodeDocuments, py::arg("documents"),

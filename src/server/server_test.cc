@@ -317,7 +317,17 @@ TEST_F(CodingTest, DocumentsAreCodedStoredOnceAndExplained) {
       R"({"id":"new-2","date":"20260505","text":"Nothing happened in the hills."})"
       "\n";
   auto irn = [&] {
-    for (const auto& c : Json(client_->Get("/api/countries")->body).Find("countries")->array)
+    auto r = client_->Get("/api/countries");
+    if (!r) {
+      ADD_FAILURE() << "GET /api/countries: " << httplib::to_string(r.error());
+      return std::string();
+    }
+    JsonValue v = Json(r->body);
+    if (!v.Find("countries")) {
+      ADD_FAILURE() << "GET /api/countries: " << r->status << " " << r->body;
+      return std::string();
+    }
+    for (const auto& c : v.Find("countries")->array)
       if (c.Find("code")->str == "IRN") return c.Find("count")->AsText();
     return std::string();
   };

@@ -117,8 +117,27 @@ grep -q "^=== document sample-001" "$tmp/explain" || fail "--explain: no documen
 grep -q "sentence 0: Foreign ministers" "$tmp/explain" || fail "--explain: no sentence trace"
 cmp -s "$tmp/ev.jsonl" "$tmp/news.jsonl.jsonl" || fail "--explain -o changed the events"
 
+# Saved web pages: the article body is coded, the menus and the footer are not; a gzipped
+# JSONL file and a folder are read like the plain files.
+cat >"$tmp/page.html" <<'HTML'
+<!DOCTYPE html><html><head><title>Border talks</title>
+<meta property="article:published_time" content="2026-03-05T09:00:00Z"></head>
+<body><nav><a href="/">Home</a> Iran criticized Iraq in the menu.</nav>
+<article><h1>Border talks</h1><p>Iraqi police arrested 12 men near Basra on Tuesday.</p></article>
+<footer>Kenya praised Uganda in the footer.</footer></body></html>
+HTML
+"$DYAD" code --quiet "$tmp/page.html" >"$tmp/html.jsonl" || fail "coding HTML exited $?"
+grep -q '"source":"IRQCOP","target":"---PPL","code":"173"' "$tmp/html.jsonl" ||
+  fail "HTML article not coded: $(cat "$tmp/html.jsonl")"
+grep -q '"date":"2026-03-05"' "$tmp/html.jsonl" || fail "HTML date not read"
+grep -q 'KEN\|IRNGOV\|"source":"IRN"' "$tmp/html.jsonl" && fail "HTML boilerplate was coded"
+mkdir -p "$tmp/folder/sub"
+gzip -c data/samples/news.jsonl >"$tmp/folder/sub/news.jsonl.gz"
+"$DYAD" code --quiet "$tmp/folder" >"$tmp/folder.jsonl" || fail "coding a folder exited $?"
+cmp -s "$tmp/folder.jsonl" "$tmp/news.jsonl.jsonl" || fail "a gzipped JSONL in a folder coded differently"
+
 # Usage and configuration errors exit 2.
-for args in "--format csv" "--threads 0" "--input html" "--date 2026-13-01" \
+for args in "--format csv" "--threads 0" "--input rtf" "--date 2026-13-01" \
             "--dict $tmp/no-such-dict" "--model $tmp/no-such-model" "$tmp/no-such-file.txt"; do
   # shellcheck disable=SC2086
   "$DYAD" code $args data/samples/news.txt >/dev/null 2>&1

@@ -16,7 +16,7 @@ cd "$SRC" || exit 1
 
 # An input that takes some seconds: the sample news many times over, each copy its own ids.
 i=0
-while [ $i -lt 400 ]; do
+while [ $i -lt 1500 ]; do
   sed "s/\"id\": *\"\([^\"]*\)\"/\"id\": \"\1-$i\"/" data/samples/news.jsonl
   i=$((i + 1))
 done >"$tmp/in.jsonl"
