@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 
 #include "cli/command.h"
@@ -25,6 +26,9 @@ struct Table {
 };
 
 std::string Num(double v) {
+  // Goldstein scores have one decimal; sums and means are rounded to 6 so that float noise
+  // (0.27999999999999997) does not reach the analyst.
+  if (std::isfinite(v) && std::fabs(v) < 1e12) v = std::round(v * 1e6) / 1e6;
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, r.ptr);
