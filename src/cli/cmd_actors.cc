@@ -116,12 +116,7 @@ int RunSuggest(const std::vector<std::string>& args) {
     if (max_docs && docs >= static_cast<size_t>(max_docs)) break;
     ++docs;
     Document& doc = rec->doc;
-    if (rec->pretokenized && !rec->preparsed) {
-      for (Sentence& s : doc.sentences) (*nlp)->AnnotateWords(&s);
-    } else if (!rec->preparsed) {
-      doc.sentences.clear();
-      (*nlp)->AnnotateText(doc.text, &doc.sentences);
-    }
+    AnnotateRecord(**nlp, &*rec);
     for (const Sentence& s : doc.sentences) {
       ++sentences;
       Covered(s, d, &covered);

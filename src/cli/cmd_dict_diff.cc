@@ -192,14 +192,7 @@ int DiffCorpus(const std::vector<std::string>& files, const std::string& date, c
     if (max_docs && docs >= max_docs) break;
     ++docs;
     Document& doc = rec->doc;
-    if (rec->preparsed) {
-      // CoNLL-U input: tagged and parsed already.
-    } else if (rec->pretokenized) {
-      for (Sentence& s : doc.sentences) nlp.AnnotateWords(&s);
-    } else {
-      doc.sentences.clear();
-      nlp.AnnotateText(doc.text, &doc.sentences);
-    }
+    AnnotateRecord(nlp, &*rec);
     std::vector<Event> ea = ca->Code(doc), eb = cb->Code(doc);
     events_a += ea.size();
     events_b += eb.size();

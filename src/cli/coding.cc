@@ -101,6 +101,17 @@ void PrintImportDiagnostics(const LoadedDictionary& d, bool all) {
                  d.description.c_str(), errors);
 }
 
+void AnnotateRecord(const Pipeline& nlp, ReaderRecord* record) {
+  Document& doc = record->doc;
+  if (record->preparsed) return;
+  if (record->pretokenized) {
+    for (Sentence& s : doc.sentences) nlp.AnnotateWords(&s);
+    return;
+  }
+  doc.sentences.clear();
+  nlp.AnnotateText(doc.text, &doc.sentences);
+}
+
 Status ApplyPetrarchOption(std::string_view name, std::string_view value, coder::CoderOptions* opts,
                            bool* used) {
   *used = true;

@@ -8,6 +8,8 @@
 
 #include "dyad/coder.h"
 #include "dyad/dict.h"
+#include "dyad/nlp.h"
+#include "dyad/reader.h"
 #include "dyad/status.h"
 
 namespace dyad::cli {
@@ -36,6 +38,12 @@ Result<LoadedDictionary> ImportDictionaries(const dict::DictionaryFiles& files,
 // (warnings are counted there; `dyad dict import --warnings` lists them); otherwise only a
 // count of skipped lines, and nothing when there are none.
 void PrintImportDiagnostics(const LoadedDictionary& d, bool all);
+
+// Tags and parses every sentence of a record the readers returned: from its text, or from
+// its CoNLL-U words (kept as they are when they came tagged and parsed). For the tools that
+// need every sentence parsed (dict diff, actors suggest); `dyad code` parses only what the
+// pre-pass keeps (dyad/pipeline.h).
+void AnnotateRecord(const Pipeline& nlp, ReaderRecord* record);
 
 // Applies one PETRARCH option (<Config option= value=> or PETR_config.ini) to `opts`.
 // Returns an error for a malformed value; sets *used to false for an option that does not
