@@ -38,8 +38,7 @@ std::pair<int, int> PhraseOf(const Sentence& s, int h) {
       int head = w.head - 1;
       if (head < first || head > last) continue;
       std::string_view r = w.deprel;
-      bool part = r == "compound" || r == "flat" || r == "flat:name" || r == "amod" ||
-                  r == "fixed";
+      bool part = r == "compound" || r == "flat" || r == "flat:name" || r == "amod" || r == "fixed";
       if (!part) continue;
       if (i == first - 1) --first, grew = true;
       if (i == last + 1) ++last, grew = true;
@@ -90,7 +89,8 @@ int RunSuggest(const std::vector<std::string>& args) {
   p.String("--format", &format, "table, tsv or jsonl");
   int code = 0;
   if (!p.Parse(args, &code)) return code;
-  if (p.positional().empty()) return UsageError("actors suggest needs a CORPUS (file or directory)");
+  if (p.positional().empty())
+    return UsageError("actors suggest needs a CORPUS (file or directory)");
   if (format != "table" && format != "tsv" && format != "jsonl")
     return UsageError("--format must be table, tsv or jsonl, not '" + format + "'");
   if (min_count < 1 || limit < 0 || max_docs < 0)
@@ -178,8 +178,8 @@ int RunSuggest(const std::vector<std::string>& args) {
     return e + "_  [???]";
   };
   if (format == "table")
-    std::printf("%6s %5s %5s %5s %5s  %-32s  %s\n", "count", "subj", "obj", "obl", "docs",
-                "phrase", "example");
+    std::printf("%6s %5s %5s %5s %5s  %-32s  %s\n", "count", "subj", "obj", "obl", "docs", "phrase",
+                "example");
   else if (format == "tsv")
     std::printf("phrase\tcount\tsubj\tobj\tobl\tdocs\tproper\tentry\texample_doc\texample\n");
   for (const auto& [key, c] : ranked) {

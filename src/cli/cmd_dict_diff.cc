@@ -62,7 +62,8 @@ Sections Collect(const dict::Dictionary& d) {
   for (const auto& p : d.discard_phrases().phrases())
     s.discards[d.PhraseText(d.discard_phrases(), p)] =
         d.discards()[p.owner].story ? "story" : "sentence";
-  for (const auto& p : d.issue_phrases().phrases()) s.issues[d.PhraseText(d.issue_phrases(), p)] = "";
+  for (const auto& p : d.issue_phrases().phrases())
+    s.issues[d.PhraseText(d.issue_phrases(), p)] = "";
   return s;
 }
 
@@ -78,8 +79,8 @@ bool DiffSection(const char* name, const Entries& a, const Entries& b, size_t sh
   }
   for (const auto& [k, v] : b)
     if (!a.count(k)) added.push_back("+ " + k + (v.empty() ? "" : "  " + v));
-  std::printf("%-9s %7zu -> %-7zu  %zu added, %zu removed, %zu changed\n", name, a.size(),
-              b.size(), added.size(), removed.size(), changed.size());
+  std::printf("%-9s %7zu -> %-7zu  %zu added, %zu removed, %zu changed\n", name, a.size(), b.size(),
+              added.size(), removed.size(), changed.size());
   size_t shown = 0;
   for (const auto* list : {&added, &removed, &changed})
     for (const auto& line : *list) {
@@ -162,8 +163,9 @@ int DiffRecords(const std::string& path, const Pipeline& nlp,
     if (show && shown >= show) continue;
     ++shown;
     std::printf("  %s (%s:%u): %s\n    old: %s\n    new: %s\n", rec.id.c_str(), path.c_str(),
-                rec.line, pa == pb ? (pa ? "passes with both" : "fails with both")
-                                   : (pb ? "now passes" : "now FAILS"),
+                rec.line,
+                pa == pb ? (pa ? "passes with both" : "fails with both")
+                         : (pb ? "now passes" : "now FAILS"),
                 KeysText(ka).c_str(), KeysText(kb).c_str());
   }
   if (show && changed > show) std::printf("  ... %zu more (--show 0 lists all)\n", changed - show);
@@ -217,9 +219,10 @@ int DiffCorpus(const std::vector<std::string>& files, const std::string& date, c
     }
   }
   if (show && shown >= show) std::printf("  ... (--show 0 lists all)\n");
-  std::printf("corpus    %zu documents (%zu records rejected): events %zu -> %zu, %zu gained, "
-              "%zu lost\n",
-              docs, rejected, events_a, events_b, gained, lost);
+  std::printf(
+      "corpus    %zu documents (%zu records rejected): events %zu -> %zu, %zu gained, "
+      "%zu lost\n",
+      docs, rejected, events_a, events_b, gained, lost);
   return kExitOk;
 }
 
