@@ -100,9 +100,21 @@ Result<std::unique_ptr<Conn>> OpenSqlite(const std::string& path, bool create) {
     return Status::Error("sqlite: cannot open " + path + ": " + m);
   }
   auto conn = std::make_unique<SqliteConn>(db);
-  sqlite3_busy_timeout(db, 30000);
+  constexpr int kBusyMs = 30000;
+  sqlite3_busy_timeout(db, kBusyMs);
+  // Switching a new database to WAL takes an exclusive lock, and SQLite reports a competing
+  // switch as "locked" at once instead of calling the busy handler: several processes (or
+  // threads) opening one fresh database would fail at random. Retry within the busy timeout.
+  int rc = SQLITE_OK;
+  for (int waited = 0;; waited += 10) {
+    rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= kBusyMs) break;
+    sqlite3_sleep(10);
+  }
+  if (rc != SQLITE_OK)
+    return Status::Error(std::string("sqlite: ") + sqlite3_errmsg(db)).With(path);
   Status s = conn->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+      "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
       " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
       " PRAGMA wal_autocheckpoint=16384;");
   if (!s.ok()) return s.With(path);

@@ -2,6 +2,8 @@
 // backend). PostgreSQL comes from scripts/pg-test-cluster.sh: under ctest a fixture test
 // starts it and DYAD_PG_TEST_DIR says where its URL is; run by hand, this binary starts its
 // own cluster. Each test gets a fresh SQLite file or a fresh PostgreSQL schema.
+#include "dyad/store.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -12,10 +14,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <thread>
 
-#include "dyad/store.h"
 #include "store/db.h"
 #include "store/schema.h"
 
@@ -88,8 +90,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     for (char& c : name)
       if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
     if (GetParam() == "sqlite") {
-      dir_ = fs::temp_directory_path() /
-             ("dyad-store-" + std::to_string(getpid()) + "-" + name);
+      dir_ = fs::temp_directory_path() / ("dyad-store-" + std::to_string(getpid()) + "-" + name);
       fs::remove_all(dir_);
       fs::create_directories(dir_);
       url_ = "sqlite:" + (dir_ / "events.db").string();
@@ -156,8 +157,8 @@ struct Doc {
   std::vector<Event> events;
 };
 
-Event Ev(uint32_t sentence, const std::string& date, const std::string& src,
-         const std::string& tgt, const std::string& code, int quad, double goldstein) {
+Event Ev(uint32_t sentence, const std::string& date, const std::string& src, const std::string& tgt,
+         const std::string& code, int quad, double goldstein) {
   Event e;
   e.sentence = sentence;
   e.date = date;
@@ -177,8 +178,8 @@ Event Ev(uint32_t sentence, const std::string& date, const std::string& src,
   return e;
 }
 
-Doc MakeDoc(const std::string& id, const std::string& date,
-            std::vector<std::string> sentences, std::vector<Event> events) {
+Doc MakeDoc(const std::string& id, const std::string& date, std::vector<std::string> sentences,
+            std::vector<Event> events) {
   Doc d;
   d.doc.id = id;
   d.doc.date = date;
@@ -331,12 +332,20 @@ TEST_P(StoreTest, ConcurrentOpensOfANewDatabaseMigrateOnce) {
   }
   std::vector<std::thread> ts;
   std::atomic<int> ok{0};
+  std::mutex mu;
+  std::string errors;
   for (int i = 0; i < 4; ++i)
     ts.emplace_back([&] {
-      if (Store::Open(url_).ok()) ++ok;
+      auto s = Store::Open(url_);
+      if (s.ok()) {
+        ++ok;
+      } else {
+        std::lock_guard<std::mutex> lock(mu);
+        errors += s.status().message() + "\n";
+      }
     });
   for (auto& t : ts) t.join();
-  EXPECT_EQ(ok, 4);
+  EXPECT_EQ(ok, 4) << errors;
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM schema_version"), kSchemaVersion);
 }
 
@@ -447,7 +456,11 @@ TEST_P(StoreTest, EachFilterCountsWhatItShould) {
   EXPECT_EQ(count([](Filter& f) { f.actor = "IR"; }), 5);
   EXPECT_EQ(count([](Filter& f) { f.source = "IRN"; }), 4);
   EXPECT_EQ(count([](Filter& f) { f.target = "IRN"; }), 1);
-  EXPECT_EQ(count([](Filter& f) { f.source = "IRQ"; f.target = "IRN"; }), 1);
+  EXPECT_EQ(count([](Filter& f) {
+              f.source = "IRQ";
+              f.target = "IRN";
+            }),
+            1);
   EXPECT_EQ(count([](Filter& f) { f.code = "19"; }), 2);
   EXPECT_EQ(count([](Filter& f) { f.code = "11"; }), 2);
   EXPECT_EQ(count([](Filter& f) { f.code = "112"; }), 1);
@@ -455,8 +468,16 @@ TEST_P(StoreTest, EachFilterCountsWhatItShould) {
   EXPECT_EQ(count([](Filter& f) { f.root = "1"; }), 0);
   EXPECT_EQ(count([](Filter& f) { f.quad_class = 3; }), 2);
   EXPECT_EQ(count([](Filter& f) { f.quad_class = 1; }), 2);
-  EXPECT_EQ(count([](Filter& f) { f.from = "2013-09-01"; f.to = "2013-09-30"; }), 5);
-  EXPECT_EQ(count([](Filter& f) { f.from = "2013-09-02"; f.to = "2013-09-02"; }), 3);
+  EXPECT_EQ(count([](Filter& f) {
+              f.from = "2013-09-01";
+              f.to = "2013-09-30";
+            }),
+            5);
+  EXPECT_EQ(count([](Filter& f) {
+              f.from = "2013-09-02";
+              f.to = "2013-09-02";
+            }),
+            3);
   EXPECT_EQ(count([](Filter& f) { f.to = "2013-08-31"; }), 1);
   EXPECT_EQ(count([](Filter& f) { f.text = "border town"; }), 2);
   EXPECT_EQ(count([](Filter& f) { f.text = "BORDER"; }), 2);
@@ -465,9 +486,18 @@ TEST_P(StoreTest, EachFilterCountsWhatItShould) {
   EXPECT_EQ(count([](Filter& f) { f.text = "%"; }), 1);  // a literal '%', not a wildcard
   EXPECT_EQ(count([](Filter& f) { f.text = "_"; }), 0);
   EXPECT_EQ(count([](Filter& f) { f.doc_id = "d4"; }), 2);
-  EXPECT_EQ(count([](Filter& f) { f.actor = "IRN"; f.quad_class = 4; f.text = "town"; }), 2);
+  EXPECT_EQ(count([](Filter& f) {
+              f.actor = "IRN";
+              f.quad_class = 4;
+              f.text = "town";
+            }),
+            2);
   EXPECT_EQ(count([](Filter& f) { f.one_a_day = true; }), 6);
-  EXPECT_EQ(count([](Filter& f) { f.one_a_day = true; f.code = "19"; }), 1);
+  EXPECT_EQ(count([](Filter& f) {
+              f.one_a_day = true;
+              f.code = "19";
+            }),
+            1);
 }
 
 TEST_P(StoreTest, EventsPageCarriesSentenceAndProvenanceInOrder) {
@@ -698,8 +728,7 @@ TEST_P(StoreTest, SqlInjectionInEveryFilterFindsNothingAndChangesNothing) {
   EXPECT_EQ(V(store_->Count(code)), 0);
 
   // Hostile text stored as data comes back as data.
-  Doc evil = MakeDoc("x'); DROP TABLE events; --", "2013-09-05",
-                     {"'; DELETE FROM documents; --"},
+  Doc evil = MakeDoc("x'); DROP TABLE events; --", "2013-09-05", {"'; DELETE FROM documents; --"},
                      {Ev(0, "2013-09-05", "IRN'--", "IRQ\"", "190", 4, -10)});
   Load(*store_, {evil});
   Filter back;
