@@ -406,7 +406,10 @@ class Dictionary {
   std::vector<Source> sources_;
 
   std::vector<std::string> words_;
-  std::unordered_map<std::string_view, WordId> word_index_;  // views into words_
+  // FindWord's index: open addressing over words_, each slot (hash >> 32) << 32 | (id + 1), 0
+  // when empty. Flat, because the coder looks up every word of every sentence several times.
+  std::vector<uint64_t> word_slots_;
+  size_t word_mask_ = 0;
 
   std::vector<Synset> synsets_;
   PhraseTable synset_members_;

@@ -136,10 +136,34 @@ Status Dictionary::Save(const std::string& path, int zstd_level) const {
   return WriteFileAtomic(path, Serialize(zstd_level));
 }
 
+namespace {
+inline char AsciiUpper(char c) {
+  return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+// FNV-1a over the ASCII-uppercased bytes, then mixed so that both halves are usable.
+inline uint64_t UpperHash(std::string_view w) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : w) h = (h ^ static_cast<unsigned char>(AsciiUpper(c))) * 1099511628211ull;
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9ull;
+  return h ^ (h >> 32);
+}
+}  // namespace
+
 void Dictionary::BuildWordIndex() {
-  word_index_.clear();
-  word_index_.reserve(words_.size());
-  for (WordId i = 0; i < words_.size(); ++i) word_index_.emplace(words_[i], i);
+  size_t size = 16;
+  while (size < 2 * words_.size()) size *= 2;
+  word_slots_.assign(size, 0);
+  word_mask_ = size - 1;
+  for (WordId i = 0; i < words_.size(); ++i) {
+    // A stored word with lower-case letters can never be found (lookups are upper-cased), as
+    // before; a duplicate keeps the first id.
+    if (FindWord(words_[i]) != kNoWord && words_[FindWord(words_[i])] == words_[i]) continue;
+    const uint64_t h = UpperHash(words_[i]);
+    size_t s = h & word_mask_;
+    while (word_slots_[s] != 0) s = (s + 1) & word_mask_;
+    word_slots_[s] = (h >> 32) << 32 | (static_cast<uint64_t>(i) + 1);
+  }
 }
 
 std::string Dictionary::Where(SourceRef ref) const {
@@ -148,16 +172,21 @@ std::string Dictionary::Where(SourceRef ref) const {
 }
 
 WordId Dictionary::FindWord(std::string_view w) const {
-  bool lower = std::any_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-  if (!lower) {
-    auto it = word_index_.find(w);
-    return it == word_index_.end() ? kNoWord : it->second;
+  // The same as looking up the word upper-cased (ASCII letters only), without building it.
+  if (word_slots_.empty()) return kNoWord;
+  const uint64_t h = UpperHash(w);
+  const uint64_t tag = h >> 32;
+  for (size_t s = h & word_mask_;; s = (s + 1) & word_mask_) {
+    const uint64_t slot = word_slots_[s];
+    if (slot == 0) return kNoWord;
+    if (slot >> 32 != tag) continue;
+    const WordId id = static_cast<WordId>((slot & 0xffffffffull) - 1);
+    const std::string& stored = words_[id];
+    if (stored.size() != w.size()) continue;
+    bool same = true;
+    for (size_t k = 0; k < w.size() && same; ++k) same = AsciiUpper(w[k]) == stored[k];
+    if (same) return id;
   }
-  std::string up(w);
-  for (char& c : up)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  auto it = word_index_.find(up);
-  return it == word_index_.end() ? kNoWord : it->second;
 }
 
 std::string Dictionary::PhraseText(const PhraseTable& table, const PhraseTable::Phrase& p) const {
