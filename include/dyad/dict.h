@@ -102,8 +102,13 @@ class PhraseTable {
   friend struct TableIo;
   friend struct PayloadIo;
   std::vector<Phrase> phrases_;     // sorted, winners only
-  std::vector<WordId> first_word_;  // parallel to phrases_, for binary search
+  std::vector<WordId> first_word_;  // parallel to phrases_, sorted
   std::vector<WordId> words_;
+  // starts_[w] .. starts_[w + 1]: the phrases starting with word w, for every w up to the
+  // largest first word; one array read instead of a binary search for each word of each
+  // sentence. Derived from first_word_ by IndexFirstWords() after every change.
+  std::vector<uint32_t> starts_;
+  void IndexFirstWords();
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -1404,6 +1404,7 @@ struct DictionaryBuilder::Impl {
       table->phrases_.push_back(p);
       table->first_word_.push_back(s.words[0]);
     }
+    table->IndexFirstWords();
   }
 
   void IndexVerbs() {

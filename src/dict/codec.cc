@@ -405,6 +405,7 @@ struct PayloadIo {
         t.first_word_.push_back(first);
       }
       if (!words_ok(t.words_)) return std::string("bad word in the ") + what + " table";
+      t.IndexFirstWords();
       return "";
     };
     std::string e;

@@ -49,8 +49,17 @@ std::string_view ElementKindName(ElementKind kind) {
 // ---- PhraseTable
 
 std::span<const PhraseTable::Phrase> PhraseTable::StartingWith(WordId w) const {
-  auto [lo, hi] = std::equal_range(first_word_.begin(), first_word_.end(), w);
-  return std::span<const Phrase>(phrases_).subspan(lo - first_word_.begin(), hi - lo);
+  if (static_cast<size_t>(w) + 1 >= starts_.size()) return {};
+  return std::span<const Phrase>(phrases_).subspan(starts_[w], starts_[w + 1] - starts_[w]);
+}
+
+void PhraseTable::IndexFirstWords() {
+  starts_.clear();
+  if (first_word_.empty()) return;
+  starts_.assign(static_cast<size_t>(first_word_.back()) + 2, 0);
+  // Count, then prefix sums: first_word_ is sorted, so the ranges are the phrases' positions.
+  for (WordId w : first_word_) ++starts_[w + 1];
+  for (size_t i = 1; i < starts_.size(); ++i) starts_[i] += starts_[i - 1];
 }
 
 const PhraseTable::Phrase* PhraseTable::Match(std::span<const WordId> text, size_t pos) const {
