@@ -240,12 +240,36 @@ struct Matcher {
   }
 };
 
+// Whether every word of the pattern is somewhere in the window (as a form, or as a lemma):
+// WordAt() can match nothing else, so a pattern that fails this cannot match. Most patterns
+// tried on a verb fail it, and this test costs no allocation.
+bool WordsInWindow(std::span<const dict::PatternElement> elems, const SentenceView& v,
+                   const Window& win) {
+  for (const auto& e : elems) {
+    if (e.kind == dict::ElementKind::kWord) {
+      bool found = false;
+      for (int w : win.words)
+        if (v.form[w] == e.id || v.lemma[w] == e.id) {
+          found = true;
+          break;
+        }
+      if (!found) return false;
+    } else if (e.kind == dict::ElementKind::kPrepPhrase ||
+               e.kind == dict::ElementKind::kNounPhrase) {
+      // The kinds whose children Flatten() turns into leaves.
+      if (!WordsInWindow(e.children, v, win)) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 bool MatchPattern(const SentenceView& v, const Units& units, const Window& win,
                   const dict::Pattern& p, int vfirst, int vlast, Bindings* out) {
   int vp0 = win.pos[vfirst], vp1 = win.pos[vlast];
   if (vp0 < 0 || vp1 < 0) return false;
+  if (!WordsInWindow(p.before, v, win) || !WordsInWindow(p.after, v, win)) return false;
   Matcher m(v, units, win);
   Groups groups;
   std::vector<Leaf> before, after;
