@@ -36,8 +36,12 @@ class Pipeline {
                     const text::SegmenterOptions& opts = {}) const;
   // AnnotateText without the parse: segments, tags and lemmatises (heads stay unset), so a
   // caller can choose which sentences to Parse.
+  // With `with_feats` false, FEATS stay empty (the coder's pre-pass does not read them, and
+  // they are a fifth of the tagging time); AddFeats() decides them later, before Parse(), with
+  // the values TagText would have given.
   void TagText(std::string_view text, std::vector<Sentence>* out,
-               const text::SegmenterOptions& opts = {}) const;
+               const text::SegmenterOptions& opts = {}, bool with_feats = true) const;
+  void AddFeats(Sentence* s) const;
   // Tags and parses one sentence whose words already have their forms (gold tokenisation).
   void AnnotateWords(Sentence* s) const;
   // AnnotateWords without the parse.

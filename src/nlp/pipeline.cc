@@ -53,10 +53,22 @@ void Pipeline::AnnotateText(std::string_view text, std::vector<Sentence>* out,
 }
 
 void Pipeline::TagText(std::string_view text, std::vector<Sentence>* out,
-                       const text::SegmenterOptions& opts) const {
+                       const text::SegmenterOptions& opts, bool with_feats) const {
   size_t first = out->size();
   segmenter_->Segment(text, out, opts);
-  for (size_t i = first; i < out->size(); ++i) TagWords(&(*out)[i]);
+  for (size_t i = first; i < out->size(); ++i) {
+    if (with_feats) {
+      TagWords(&(*out)[i]);
+      continue;
+    }
+    Sentence* s = &(*out)[i];
+    for (Word& w : s->words) w.form = text::Normalize(w.form);
+    if (tagger_ && !s->words.empty()) tagger_->TagWithoutFeats(s);
+  }
+}
+
+void Pipeline::AddFeats(Sentence* s) const {
+  if (tagger_) tagger_->AddFeats(s);
 }
 
 void Pipeline::AnnotateWords(Sentence* s) const {

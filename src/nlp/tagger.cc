@@ -480,21 +480,51 @@ struct Tagger::Impl {
     }
   }
 
-  // Everything Tag() does, on a sentence whose words have forms.
-  void TagSentence(Sentence* s, Workspace* ws) const {
+  // Everything Tag() does, on a sentence whose words have forms; FEATS only with `with_feats`.
+  void TagSentence(Sentence* s, Workspace* ws, bool with_feats = true) const {
     BuildCtx(*s, &ws->ctx, &ws->lowers);
     TagPos(ws);
-    DecodeFeats(
-        fmodel, ws->ctx, ws->tags, [](int, int best, const std::vector<uint64_t>&) { return best; },
-        false, ws);
+    if (with_feats)
+      DecodeFeats(
+          fmodel, ws->ctx, ws->tags,
+          [](int, int best, const std::vector<uint64_t>&) { return best; }, false, ws);
     for (size_t i = 0; i < s->words.size(); ++i) {
       Word& w = s->words[i];
       const int t = ws->tags[i];
       w.upos = upos[t];
       w.xpos = xpos[t];
-      w.feats = feats[ws->fpred[i]];
+      if (with_feats) {
+        w.feats = feats[ws->fpred[i]];
+      } else {
+        w.feats.clear();
+      }
       w.lemma = lemmatizer.Lemmatize(w.form, ws->lowers[i], t);
     }
+  }
+
+  // The FEATS TagSentence() gives a sentence whose tags it assigned: the FEATS model reads the
+  // forms and the tags only, so deciding them later gives the same values.
+  void AddFeats(Sentence* s, Workspace* ws) const {
+    BuildCtx(*s, &ws->ctx, &ws->lowers);
+    ws->tags.resize(s->words.size());
+    for (size_t i = 0; i < s->words.size(); ++i) {
+      const Word& w = s->words[i];
+      auto it = tag_of.find(w.upos + '\t' + w.xpos);
+      if (it == tag_of.end()) return;  // not this tagger's tags: leave FEATS as they are
+      ws->tags[i] = it->second;
+    }
+    DecodeFeats(
+        fmodel, ws->ctx, ws->tags, [](int, int best, const std::vector<uint64_t>&) { return best; },
+        false, ws);
+    for (size_t i = 0; i < s->words.size(); ++i) s->words[i].feats = feats[ws->fpred[i]];
+  }
+
+  // "UPOS\tXPOS" -> tag class, for AddFeats(); filled once the tables are final.
+  std::unordered_map<std::string, int> tag_of;
+  void IndexTags() {
+    tag_of.clear();
+    for (size_t t = 0; t < upos.size(); ++t)
+      tag_of.emplace(upos[t] + '\t' + xpos[t], static_cast<int>(t));
   }
 
   // ---- Training ----
@@ -694,6 +724,18 @@ void Tagger::Tag(Sentence* s) const {
   impl_->TagSentence(s, &ws);
 }
 
+void Tagger::TagWithoutFeats(Sentence* s) const {
+  if (!impl_ || s->words.empty()) return;
+  thread_local Workspace ws;
+  impl_->TagSentence(s, &ws, false);
+}
+
+void Tagger::AddFeats(Sentence* s) const {
+  if (!impl_ || s->words.empty()) return;
+  thread_local Workspace ws;
+  impl_->AddFeats(s, &ws);
+}
+
 Result<Tagger> Tagger::Train(const std::vector<Sentence>& train, const std::vector<Sentence>& dev,
                              const TaggerOptions& opts) {
   const auto start = std::chrono::steady_clock::now();
@@ -875,6 +917,7 @@ Result<Tagger> Tagger::Train(const std::vector<Sentence>& train, const std::vect
   }
 
   Tagger t;
+  m->IndexTags();
   t.impl_ = std::move(m);
   if (opts.verbose) {
     if (!dev.empty()) {
@@ -994,6 +1037,7 @@ Result<Tagger> Tagger::Parse(BinaryReader* r) {
     return bad("FEATS model class count does not match the FEATS table");
   m->BuildIndex();
   Tagger t;
+  m->IndexTags();
   t.impl_ = std::move(m);
   return t;
 }

@@ -77,6 +77,10 @@ class Tagger {
 
   // Overwrites upos, xpos, feats and lemma of every word of `s` from the words' forms.
   void Tag(Sentence* s) const;
+  // Tag() without FEATS (left empty), the costliest part the coder's pre-pass does not need;
+  // AddFeats() then gives a sentence so tagged exactly the FEATS Tag() would have given it.
+  void TagWithoutFeats(Sentence* s) const;
+  void AddFeats(Sentence* s) const;
 
   // Format: u32 magic "DTAG", u32 version, then the tag and feature tables, the word
   // dictionary, the three linear models and the lemmatiser. Parse() reads exactly that and

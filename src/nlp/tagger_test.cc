@@ -170,6 +170,35 @@ TEST(Tagger, GeneralisesToANewWord) {
   EXPECT_EQ(s.words[0].lemma, "the");
 }
 
+TEST(Tagger, FeatsDecidedLaterAreTheFeatsOfAFullTagging) {
+  // The coder tags without FEATS and adds them only to the sentences it parses; the parse
+  // must see what Tag() would have given, for known and new words alike, also after loading.
+  auto loaded = Load(Serialized(TinyTagger()));
+  ASSERT_TRUE(loaded.ok());
+  std::vector<Sentence> inputs = TinyTreebank();
+  inputs.push_back(FromForms({"The", "frogs", "sleep", "."}));
+  const Tagger& reloaded = *loaded;
+  for (const Tagger* t : {&TinyTagger(), &reloaded}) {
+    for (const auto& g : inputs) {
+      Sentence full = Untagged(g), lazy = Untagged(g);
+      t->Tag(&full);
+      t->TagWithoutFeats(&lazy);
+      for (const Word& w : lazy.words) EXPECT_EQ(w.feats, "") << w.form;
+      t->AddFeats(&lazy);
+      for (size_t j = 0; j < full.words.size(); ++j) {
+        EXPECT_EQ(lazy.words[j].upos, full.words[j].upos);
+        EXPECT_EQ(lazy.words[j].lemma, full.words[j].lemma);
+        EXPECT_EQ(lazy.words[j].feats, full.words[j].feats) << full.words[j].form;
+      }
+    }
+  }
+  // Tags from elsewhere (not this tagger's classes) leave FEATS alone.
+  Sentence foreign = FromForms({"The", "frogs", "sleep", "."});
+  for (Word& w : foreign.words) w.upos = "X", w.xpos = "ZZ", w.feats = "Kept=Yes";
+  TinyTagger().AddFeats(&foreign);
+  for (const Word& w : foreign.words) EXPECT_EQ(w.feats, "Kept=Yes");
+}
+
 TEST(Tagger, TrainingIsDeterministicForASeed) {
   auto a = Tagger::Train(TinyTreebank(), {}, Quiet(5));
   auto b = Tagger::Train(TinyTreebank(), {}, Quiet(5));

@@ -16,6 +16,9 @@ void Runner::CodeDocument(Input& in, Output* out) const {
   out->doc = std::move(in.doc);
   if (!out->reject.empty()) return;
   Document& doc = out->doc;
+  // FEATS matter to the parser only: decided for the sentences that get parsed. The trace
+  // prints every sentence's tags, so it gets them all.
+  const bool lazy_feats = !options_.parse_all && !options_.trace;
   if (in.pretokenized && !in.preparsed) {
     for (Sentence& s : doc.sentences) nlp_.TagWords(&s);
   } else if (!in.preparsed) {
@@ -25,7 +28,7 @@ void Runner::CodeDocument(Input& in, Output* out) const {
     text::SegmenterOptions seg;
     seg.max_sentence_tokens =
         static_cast<int>(std::min<size_t>(options_.max_sentence_words * 4 + 1, 1 << 20));
-    nlp_.TagText(doc.text, &doc.sentences, seg);
+    nlp_.TagText(doc.text, &doc.sentences, seg, /*with_feats=*/!lazy_feats);
   }
   for (size_t i = 0; i < doc.sentences.size(); ++i) {
     Sentence& s = doc.sentences[i];
@@ -48,6 +51,7 @@ void Runner::CodeDocument(Input& in, Output* out) const {
         s.parse_skipped = true;
         continue;
       }
+      if (lazy_feats && !in.pretokenized) nlp_.AddFeats(&s);
       nlp_.Parse(&s);
       ++out->parsed;
     }
