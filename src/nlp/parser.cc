@@ -30,9 +30,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdio>
-#include <climits>
 #include <cstring>
 #include <random>
 #include <string_view>
@@ -87,14 +87,14 @@ std::string Lower(std::string_view s) {
 
 // What the features see of one word. Index 0 of a sentence's array is "no word".
 struct Tok {
-  uint64_t w = 0;   // lower-cased form
-  uint64_t p = 0;   // XPOS
-  uint64_t u = 0;   // UPOS
-  uint64_t l = 0;   // lemma
-  uint64_t m = 0;   // morphological features
-  uint64_t s = 0;   // last three bytes of the lower-cased form
-  uint64_t wp = 0;  // form + XPOS
-  uint64_t sh = 0;  // shape: character classes of the form ("Xx", "d,d", ...)
+  uint64_t w = 0;     // lower-cased form
+  uint64_t p = 0;     // XPOS
+  uint64_t u = 0;     // UPOS
+  uint64_t l = 0;     // lemma
+  uint64_t m = 0;     // morphological features
+  uint64_t s = 0;     // last three bytes of the lower-cased form
+  uint64_t wp = 0;    // form + XPOS
+  uint64_t sh = 0;    // shape: character classes of the form ("Xx", "d,d", ...)
   int32_t punct = 0;  // words tagged PUNCT among 1..this word
   int32_t verbs = 0;  // words tagged VERB or AUX among 1..this word
 };
@@ -102,9 +102,11 @@ struct Tok {
 std::string Shape(std::string_view form) {
   std::string r;
   for (unsigned char c : form) {
-    char k = c >= 'A' && c <= 'Z' ? 'X' : c >= 'a' && c <= 'z' ? 'x' : c >= '0' && c <= '9' ? 'd'
-             : c >= 0x80                                           ? 'u'
-                                                                   : static_cast<char>(c);
+    char k = c >= 'A' && c <= 'Z'   ? 'X'
+             : c >= 'a' && c <= 'z' ? 'x'
+             : c >= '0' && c <= '9' ? 'd'
+             : c >= 0x80            ? 'u'
+                                    : static_cast<char>(c);
     if (r.empty() || r.back() != k) r += k;
     if (r.size() >= 6) break;
   }
@@ -172,7 +174,7 @@ class Model {
  public:
   int num_classes() const { return num_classes_; }
   size_t num_features() const { return keys_.size(); }
-  
+
   // Feature lookup in three phases so that the cache misses of many lookups overlap:
   // Prefetch(key) for all of them, then Locate(key) (a handle, or kAbsent; it prefetches the
   // weights if they are not in the slot), then Accumulate(handle, vec): vec[c] += w(key, c).
@@ -188,10 +190,15 @@ class Model {
       const Slot& e = slots_[s];
       if (e.fp == 0) return kAbsent;
       if (e.fp == fp) {
+        // The whole run, not only its first cache line: a dense row is 2 * width_ bytes
+        // (three lines for UD's labels), an overflow run up to 3 * num_classes_ + 1.
         if (e.cls[0] == kOverflow) {
-          __builtin_prefetch(blob_.data() + Offset(e));
+          const uint8_t* p = blob_.data() + Offset(e);
+          __builtin_prefetch(p);
+          __builtin_prefetch(p + 64);
         } else if (e.cls[0] == kDense) {
-          __builtin_prefetch(dense_.data() + Offset(e));
+          const char* p = reinterpret_cast<const char*>(dense_.data() + Offset(e));
+          for (int b = 0; b < 2 * width_; b += 64) __builtin_prefetch(p + b);
         }
         return static_cast<uint32_t>(s);
       }
@@ -544,7 +551,7 @@ class TrainWeights {
   int num_classes_;
   int width_;
   int64_t clock_ = 1;
-  std::vector<uint64_t> keys_;  // open addressing, 0 = empty
+  std::vector<uint64_t> keys_;   // open addressing, 0 = empty
   std::vector<uint32_t> where_;  // block of each slot in arena_, or kDenseBit | row
   std::vector<int32_t> dense_w_;
   std::vector<int64_t> dense_u_;
@@ -559,10 +566,10 @@ class TrainWeights {
 
 struct Node {
   const Node* below = nullptr;
-  const Node* lc1 = nullptr;  // leftmost child
-  const Node* lc2 = nullptr;  // second leftmost
-  const Node* rc1 = nullptr;  // rightmost child
-  const Node* rc2 = nullptr;  // second rightmost
+  const Node* lc1 = nullptr;    // leftmost child
+  const Node* lc2 = nullptr;    // second leftmost
+  const Node* rc1 = nullptr;    // rightmost child
+  const Node* rc2 = nullptr;    // second rightmost
   uint64_t lset = 0, rset = 0;  // relations of the left / right children (bit = id % 64)
   uint64_t lsig = 0, rsig = 0;  // hashes of what the features of each side read (Sign)
   int32_t word = 0;             // 1-based
@@ -646,18 +653,18 @@ void Apply(const State& from, int cls, int num_labels, Node* node, State* to) {
 // Features, in groups by what they depend on (see the header comment).
 
 enum Group {
-  kGBuf,       // n0, n1, n2
-  kGS0,        // the word at s0
-  kGS1,        // the word at s1
-  kGS0S1,      // the words at s0 and s1
-  kGS0N0,      // s0 and the buffer
-  kGS0S1N0,    // s0, s1 and the buffer
-  kGS0S1S2,    // the words at s0, s1, s2
-  kGS0Left,    // s0 and its left children
-  kGS0Right,   // s0 and its right children
-  kGS1Left,    // s1 and its left children
-  kGS1Right,   // s1 and its right children
-  kGCross,     // s0, s1 and their outermost children
+  kGBuf,      // n0, n1, n2
+  kGS0,       // the word at s0
+  kGS1,       // the word at s1
+  kGS0S1,     // the words at s0 and s1
+  kGS0N0,     // s0 and the buffer
+  kGS0S1N0,   // s0, s1 and the buffer
+  kGS0S1S2,   // the words at s0, s1, s2
+  kGS0Left,   // s0 and its left children
+  kGS0Right,  // s0 and its right children
+  kGS1Left,   // s1 and its left children
+  kGS1Right,  // s1 and its right children
+  kGCross,    // s0, s1 and their outermost children
   kNumGroups
 };
 constexpr int kMaxGroupFeatures = 32;
@@ -709,14 +716,12 @@ inline uint64_t GroupKey(int g, const View& v) {
     case kGS1Right:
       return v.s1 ? Mix(v.s1->rsig + g8) : g8;
     default: {
-      const uint64_t c0 =
-          v.s0 ? Mix(static_cast<uint64_t>(W(v.s0->lc1)) << 32 | W(v.s0->rc1)) +
-                     (Lab(v.s0->lc1l) << 16 | Lab(v.s0->rc1l))
-               : 0;
-      const uint64_t c1 =
-          v.s1 ? Mix(static_cast<uint64_t>(W(v.s1->lc1)) << 32 | W(v.s1->rc1)) +
-                     (Lab(v.s1->lc1l) << 16 | Lab(v.s1->rc1l))
-               : 0;
+      const uint64_t c0 = v.s0 ? Mix(static_cast<uint64_t>(W(v.s0->lc1)) << 32 | W(v.s0->rc1)) +
+                                     (Lab(v.s0->lc1l) << 16 | Lab(v.s0->rc1l))
+                               : 0;
+      const uint64_t c1 = v.s1 ? Mix(static_cast<uint64_t>(W(v.s1->lc1)) << 32 | W(v.s1->rc1)) +
+                                     (Lab(v.s1->lc1l) << 16 | Lab(v.s1->rc1l))
+                               : 0;
       return Mix(Mix(g8 | a << 24 | b) + c0 * kB + c1 * kC);
     }
   }
@@ -823,8 +828,7 @@ int GroupFeatures(int g, const Tok* T, const View& v, uint64_t* f) {
       f[k++] = F(29, S0.wp, N0.wp);
       f[k++] = F(32, S0.p, N0.p, N1.p);
 #ifndef PARSER_BASELINE
-      f[k++] = F(132, S0.p, N0.p,
-                 (v.s0 && v.buf <= n) ? DistBucket(v.buf - v.s0->word) : 0);
+      f[k++] = F(132, S0.p, N0.p, (v.s0 && v.buf <= n) ? DistBucket(v.buf - v.s0->word) : 0);
       f[k++] = F(133, S0.u, N0.u);
 #endif
       break;
@@ -1012,7 +1016,7 @@ struct Workspace {
   uint64_t feats[kMaxFeatures];
   std::vector<int> actions;
   Memo memo;
-  bool verify = false;     // CheckScoring(): compare every score with a direct computation
+  bool verify = false;  // CheckScoring(): compare every score with a direct computation
   bool verify_failed = false;
   // Training only.
   std::vector<Node> gold_nodes;
@@ -1043,7 +1047,6 @@ struct Workspace {
     memo.Reset(width, n, static_cast<size_t>(n) * 40);
   }
 };
-
 
 // Scores every class of each state in ws->batch: afterwards ws->accs holds batch.size() rows
 // of ws->width scores. Group vectors not yet in the memo are computed together, their feature
@@ -1122,8 +1125,7 @@ void ScoreBatch(const Weights& w, Workspace* ws) {
 // `beam` successors to ws->states (best first). Returns the number appended. With `extra`,
 // that state is scored too (the last row of ws->accs): training's oracle path.
 template <class Weights>
-int Step(const Weights& w, int beam, size_t begin, size_t end, const State* extra,
-         Workspace* ws) {
+int Step(const Weights& w, int beam, size_t begin, size_t end, const State* extra, Workspace* ws) {
   const int n = ws->n;
   const int num_classes = 2 * ws->num_labels + 1;
   ws->batch.clear();
@@ -1400,8 +1402,7 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 
 Result<Parser> Parser::Train(const std::vector<Sentence>& train, const std::vector<Sentence>& dev,
                              const ParserOptions& opts) {
-  if (opts.beam < 1 || opts.beam > kMaxBeam || opts.train_beam < 1 ||
-      opts.train_beam > kMaxBeam)
+  if (opts.beam < 1 || opts.beam > kMaxBeam || opts.train_beam < 1 || opts.train_beam > kMaxBeam)
     return Status::Error("parser: beam widths must be in [1, " + std::to_string(kMaxBeam) + "]");
   if (opts.epochs < 1) return Status::Error("parser: epochs must be at least 1");
   Parser parser;
@@ -1593,8 +1594,7 @@ Result<Parser> Parser::Load(BinaryReader* r) {
   if (beam < 1 || beam > static_cast<uint32_t>(kMaxBeam))
     return Status::Error("parser: beam " + std::to_string(beam) + " out of range");
   if (labels.empty() || labels.size() > static_cast<size_t>(kMaxLabels))
-    return Status::Error("parser: bad number of relations (" + std::to_string(labels.size()) +
-                         ")");
+    return Status::Error("parser: bad number of relations (" + std::to_string(labels.size()) + ")");
   for (size_t i = 0; i < labels.size(); ++i) {
     if (labels[i].empty() || labels[i] == "root" || (i > 0 && !(labels[i - 1] < labels[i])))
       return Status::Error("parser: corrupted relation list");
