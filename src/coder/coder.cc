@@ -417,6 +417,7 @@ void Coder::Impl::FindVerbs(const SentenceView& v, const Units& u,
           for (size_t q = 0; q < h.win.words.size(); ++q)
             h.win.pos[h.win.words[q]] = static_cast<int>(q);
         }
+      h.win.IndexWords(v);
       // A verb the dictionary defines in several blocks gets the patterns of all of them,
       // in dictionary order, and the first non-null code of its definitions.
       h.code = verb.code;

@@ -117,6 +117,12 @@ int RoleUnit(const SentenceView& v, const Units& u, int w);
 struct Window {
   std::vector<int> words;  // sentence word indexes
   std::vector<int> pos;    // word -> index in `words`, or -1
+  // After IndexWords(): one bit per form and lemma id of `words` (WindowBit), so that
+  // MatchPattern can reject a pattern whose word is not in the window without scanning it.
+  uint64_t word_bits = 0;
+  bool indexed = false;
+  static uint64_t WindowBit(uint32_t id) { return 1ull << ((id * 0x9E3779B97F4A7C15ull) >> 58); }
+  void IndexWords(const SentenceView& v);
 };
 
 struct Bindings {

@@ -247,6 +247,7 @@ bool WordsInWindow(std::span<const dict::PatternElement> elems, const SentenceVi
                    const Window& win) {
   for (const auto& e : elems) {
     if (e.kind == dict::ElementKind::kWord) {
+      if (win.indexed && !(win.word_bits & Window::WindowBit(e.id))) return false;
       bool found = false;
       for (int w : win.words)
         if (v.form[w] == e.id || v.lemma[w] == e.id) {
@@ -264,6 +265,12 @@ bool WordsInWindow(std::span<const dict::PatternElement> elems, const SentenceVi
 }
 
 }  // namespace
+
+void Window::IndexWords(const SentenceView& v) {
+  word_bits = 0;
+  for (int w : words) word_bits |= WindowBit(v.form[w]) | WindowBit(v.lemma[w]);
+  indexed = true;
+}
 
 bool MatchPattern(const SentenceView& v, const Units& units, const Window& win,
                   const dict::Pattern& p, int vfirst, int vlast, Bindings* out) {
