@@ -167,7 +167,8 @@ void Dictionary::BuildWordIndex() {
   for (WordId i = 0; i < words_.size(); ++i) {
     // A stored word with lower-case letters can never be found (lookups are upper-cased), as
     // before; a duplicate keeps the first id.
-    if (FindWord(words_[i]) != kNoWord && words_[FindWord(words_[i])] == words_[i]) continue;
+    const WordId seen = FindWord(words_[i]);
+    if (seen != kNoWord && words_[seen] == words_[i]) continue;
     const uint64_t h = UpperHash(words_[i]);
     size_t s = h & word_mask_;
     while (word_slots_[s] != 0) s = (s + 1) & word_mask_;

@@ -191,7 +191,8 @@ class Model {
       if (e.fp == 0) return kAbsent;
       if (e.fp == fp) {
         // The whole run, not only its first cache line: a dense row is 2 * width_ bytes
-        // (three lines for UD's labels), an overflow run up to 3 * num_classes_ + 1.
+        // (three lines for UD's labels); an overflow run holds at most kDenseMin classes,
+        // 3 * kDenseMin + 1 bytes, so it spans two lines at most.
         if (e.cls[0] == kOverflow) {
           const uint8_t* p = blob_.data() + Offset(e);
           __builtin_prefetch(p);

@@ -45,6 +45,14 @@ Result<std::shared_ptr<const Pipeline>> Pipeline::FromModel(nlp::ModelFile m,
   return std::shared_ptr<const Pipeline>(std::move(p));
 }
 
+namespace {
+// The models were trained on normalised forms (see cmd_train); gold tokenisation from
+// elsewhere gets the same treatment, so "“" and "\"" look alike to the tagger.
+void NormalizeForms(Sentence* s) {
+  for (Word& w : s->words) w.form = text::Normalize(w.form);
+}
+}  // namespace
+
 void Pipeline::AnnotateText(std::string_view text, std::vector<Sentence>* out,
                             const text::SegmenterOptions& opts) const {
   size_t first = out->size();
@@ -62,7 +70,7 @@ void Pipeline::TagText(std::string_view text, std::vector<Sentence>* out,
       continue;
     }
     Sentence* s = &(*out)[i];
-    for (Word& w : s->words) w.form = text::Normalize(w.form);
+    NormalizeForms(s);
     if (tagger_ && !s->words.empty()) tagger_->TagWithoutFeats(s);
   }
 }
@@ -77,9 +85,7 @@ void Pipeline::AnnotateWords(Sentence* s) const {
 }
 
 void Pipeline::TagWords(Sentence* s) const {
-  // The models were trained on normalised forms (see cmd_train); gold tokenisation from
-  // elsewhere gets the same treatment, so "“" and "\"" look alike to the tagger.
-  for (Word& w : s->words) w.form = text::Normalize(w.form);
+  NormalizeForms(s);
   Tag(s);
 }
 

@@ -161,6 +161,7 @@ struct Workspace {
   std::vector<int32_t> stat, fwd, bwd, row;
   std::vector<float> frow, fscores;
   std::vector<int> tags, other, fpred;
+  std::string key;  // AddFeats' "UPOS\tXPOS" lookup key
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -509,7 +510,8 @@ struct Tagger::Impl {
     ws->tags.resize(s->words.size());
     for (size_t i = 0; i < s->words.size(); ++i) {
       const Word& w = s->words[i];
-      auto it = tag_of.find(w.upos + '\t' + w.xpos);
+      ws->key.assign(w.upos).append(1, '\t').append(w.xpos);  // reused: no allocation per word
+      auto it = tag_of.find(ws->key);
       if (it == tag_of.end()) return;  // not this tagger's tags: leave FEATS as they are
       ws->tags[i] = it->second;
     }
