@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/command.h"
 #include "dyad/conllu.h"
@@ -29,7 +30,8 @@ std::string BaseName(const std::string& p) {
 
 static int RunTrain(const std::vector<std::string>& args) {
   std::string train_path, dev_path, output, base, lang, name;
-  int seed = 1, epochs = 0, beam = 0, jackknife = 4, max_features = 600000;
+  int seed = 1, epochs = 0, beam = 0, train_beam = 0, jackknife = 4, jackknife_epochs = 0,
+      max_features = 600000;
   ArgParser p(
       "dyad train tokenizer|tagger|parser|all --train FILE --dev FILE -o MODEL [options]",
       "Trains model components on a UD treebank (CoNLL-U) and writes one model file.\n"
@@ -48,12 +50,15 @@ static int RunTrain(const std::vector<std::string>& args) {
   p.String("--name", &name, "model name recorded in the file (default: output file name)");
   p.Int("--seed", &seed, "random seed (default 1)");
   p.Int("--epochs", &epochs, "maximum epochs (default: the component's own)");
-  p.Int("--beam", &beam, "parser beam width (default: the parser's own)");
+  p.Int("--beam", &beam, "parser beam width at parse time (default: the parser's own)");
+  p.Int("--train-beam", &train_beam, "parser beam width in training (default: the parser's own)");
   p.Int("--max-features", &max_features,
         "parser features kept, those with the most weight (default 600000, about 14 MB; "
         "0 keeps all)");
   p.Int("--jackknife", &jackknife, "folds for predicted training tags for the parser (default "
                                    "4; 0 trains the parser on gold tags)");
+  p.Int("--jackknife-epochs", &jackknife_epochs,
+        "epochs of each jackknife tagger (default: the epoch the full tagger chose on dev)");
   int code = 0;
   if (!p.Parse(args, &code)) return code;
   if (p.positional().size() != 1) return UsageError("train: say what to train; see --help");
@@ -114,6 +119,7 @@ static int RunTrain(const std::vector<std::string>& args) {
     model.sections["tagger"] = w.Take();
     model.meta["tagger.settings"] =
         "epochs<=" + std::to_string(o.epochs) + " seed=" + std::to_string(o.seed);
+    model.meta["tagger.best_epoch"] = std::to_string(t->best_epoch());
     tagger = std::make_unique<nlp::Tagger>(std::move(t).value());
     std::fprintf(stderr, "dyad train: tagger trained in %.1f s\n", Seconds(t0));
   }
@@ -129,8 +135,15 @@ static int RunTrain(const std::vector<std::string>& args) {
     if (tagger && jackknife > 1) {
       nlp::TaggerOptions o;
       o.seed = static_cast<uint64_t>(seed);
-      // Each fold trains without a dev set: use the epoch count the full tagger chose.
-      o.epochs = epochs > 0 ? epochs : std::max(1, tagger->best_epoch());
+      // Each fold trains without a dev set: it gets the epoch count the full tagger chose on
+      // dev (recorded in the model when the tagger comes from --model; the tagger's default
+      // for a model older than that record).
+      int tagger_epochs = tagger->best_epoch();
+      if (tagger_epochs <= 0 && model.meta.count("tagger.best_epoch"))
+        tagger_epochs = std::atoi(model.meta["tagger.best_epoch"].c_str());
+      o.epochs = tagger_epochs > 0 ? tagger_epochs : nlp::TaggerOptions().epochs;
+      if (jackknife_epochs > 0) o.epochs = jackknife_epochs;
+      o.doubt_margins = tagger->doubt_margins();
       o.verbose = false;
       std::fprintf(stderr, "dyad train: %d-fold jackknife tagging of the training data\n",
                    jackknife);
@@ -144,6 +157,7 @@ static int RunTrain(const std::vector<std::string>& args) {
     o.seed = static_cast<uint64_t>(seed);
     if (epochs > 0) o.epochs = epochs;
     if (beam > 0) o.beam = beam;
+    if (train_beam > 0) o.train_beam = train_beam;
     o.max_features = static_cast<size_t>(std::max(0, max_features));
     auto parser = nlp::Parser::Train(train_sents, dev_sents, o);
     if (!parser.ok()) return UsageError(parser.status().message());
