@@ -40,12 +40,6 @@ struct Word {
   std::string deps = "_";
   std::string misc = "_";
   uint32_t token = 0;  // index into Sentence::tokens
-  // The tagger's runner-up tag for this word when it came close to the chosen one, and how
-  // close: tag_doubt 1 (a toss-up) to 3 (a clear lead that still fails about one time in
-  // eight); 0 and empty strings when the tagger was sure or the tags came from elsewhere.
-  // The parser reads them, so that a doubtful tag does not mislead it (see parser.cc).
-  std::string alt_upos, alt_xpos;
-  uint8_t tag_doubt = 0;
 };
 
 struct Sentence {

@@ -53,8 +53,8 @@ static int RunTrain(const std::vector<std::string>& args) {
   p.Int("--beam", &beam, "parser beam width at parse time (default: the parser's own)");
   p.Int("--train-beam", &train_beam, "parser beam width in training (default: the parser's own)");
   p.Int("--max-features", &max_features,
-        "parser features kept, those with the most weight (default 600000, about 14 MB; "
-        "0 keeps all)");
+        "parser features kept, those with the most weight (default 600000, about 14 MB before "
+        "the model file's compression; 0 keeps all)");
   p.Int("--jackknife", &jackknife, "folds for predicted training tags for the parser (default "
                                    "4; 0 trains the parser on gold tags)");
   p.Int("--jackknife-epochs", &jackknife_epochs,
@@ -143,7 +143,6 @@ static int RunTrain(const std::vector<std::string>& args) {
         tagger_epochs = std::atoi(model.meta["tagger.best_epoch"].c_str());
       o.epochs = tagger_epochs > 0 ? tagger_epochs : nlp::TaggerOptions().epochs;
       if (jackknife_epochs > 0) o.epochs = jackknife_epochs;
-      o.doubt_margins = tagger->doubt_margins();
       o.verbose = false;
       std::fprintf(stderr, "dyad train: %d-fold jackknife tagging of the training data\n",
                    jackknife);

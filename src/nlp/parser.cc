@@ -17,14 +17,6 @@
 // children on each side with their relations, third-order tag chains, the sets of relations
 // already attached; plus lemma, UPOS and morphological features. Features are 64-bit hashes.
 //
-// Doubtful tags (feature set 2): most of the parser's errors come from tagging errors (with
-// gold tags it gains ~4 UAS on EWT dev), and the tagger knows when it is unsure: when its
-// runner-up came close, it reports it (Word::alt_xpos, with a doubt level 1-3). The words at
-// n0, n1, s0 and s1 contribute that runner-up and doubt alone and paired with their own and
-// their neighbours' chosen tags, so the parser can learn e.g. that a doubtful NN between a
-// subject and an object is often a verb. Every other word reads "sure". On EWT dev, over two
-// seeds, this gained +0.45 UAS / +0.5 LAS (models/README.md).
-//
 // Speed: a beam item's features fall into groups that each depend on few things (the buffer
 // position; the word at s0; the words at s0 and s1; the subtree built at s0; ...). Within one
 // sentence a group's summed weight vector is memoised by what it depends on, so the model
@@ -33,7 +25,7 @@
 // vector additions. The shipped table stores int16 weights and u8 class ids in one blob,
 // found through 8-byte slots (a 32-bit fingerprint and an offset).
 //
-// Figures (EWT dev and test, gold tokenisation and raw text) are in models/README.md.
+// Figures (EWT dev, gold tokenisation) are in the "Figures" block below.
 #include "nlp/parser.h"
 
 #include <algorithm>
@@ -60,7 +52,7 @@ using ml::FeatureHash;
 constexpr char kMagic[] = "dyad-parser";
 constexpr uint32_t kFormatVersion = 1;
 // Bumped whenever the features change: a model trained with other features is refused.
-constexpr uint32_t kFeatureSet = 2;
+constexpr uint32_t kFeatureSet = 1;
 constexpr int kMaxLabels = 126;  // class ids (2L+1 of them) fit in a byte below 254
 constexpr int kMaxBeam = 256;
 
@@ -103,7 +95,6 @@ struct Tok {
   uint64_t s = 0;     // last three bytes of the lower-cased form
   uint64_t wp = 0;    // form + XPOS
   uint64_t sh = 0;    // shape: character classes of the form ("Xx", "d,d", ...)
-  uint64_t a = 0;     // the tagger's runner-up tag and its doubt (Word::alt_xpos), or "sure"
   int32_t punct = 0;  // words tagged PUNCT among 1..this word
   int32_t verbs = 0;  // words tagged VERB or AUX among 1..this word
 };
@@ -132,7 +123,6 @@ Tok NoneTok() {
   t.s = HashStr("\x01none-s", 6);
   t.sh = HashStr("\x01none-sh", 7);
   t.wp = Mix(t.w + t.p * kB);
-  t.a = HashStr("\x01sure", 8);
   return t;
 }
 
@@ -147,9 +137,6 @@ Tok MakeTok(const Word& w) {
   t.s = HashStr(std::string_view(lower).substr(lower.size() > 3 ? lower.size() - 3 : 0), 6);
   t.sh = HashStr(Shape(w.form), 7);
   t.wp = Mix(t.w + t.p * kB);
-  t.a = w.tag_doubt == 0 ? HashStr("\x01sure", 8)
-                         : Mix(HashStr(w.alt_xpos, 8) + HashStr(w.alt_upos, 9) * kB +
-                               static_cast<uint64_t>(w.tag_doubt) * kC);
   return t;
 }
 
@@ -774,10 +761,6 @@ int GroupFeatures(int g, const Tok* T, const View& v, uint64_t* f) {
       f[k++] = F(121, N0.u);
       f[k++] = F(122, N0.u, N1.u);
       f[k++] = F(123, N0.sh);
-      f[k++] = F(200, N0.a);
-      f[k++] = F(201, N0.p, N0.a);
-      f[k++] = F(202, N1.a);
-      f[k++] = F(203, N0.a, N1.p);
 #endif
       break;
     }
@@ -791,9 +774,6 @@ int GroupFeatures(int g, const Tok* T, const View& v, uint64_t* f) {
       f[k++] = F(124, S0.s);
       f[k++] = F(125, S0.u);
       f[k++] = F(126, S0.sh);
-      f[k++] = F(204, S0.a);
-      f[k++] = F(205, S0.p, S0.a);
-      f[k++] = F(206, S0.w, S0.a);
 #endif
       break;
     case kGS1:
@@ -805,8 +785,6 @@ int GroupFeatures(int g, const Tok* T, const View& v, uint64_t* f) {
 #ifndef PARSER_BASELINE
       f[k++] = F(127, S1.s);
       f[k++] = F(128, S1.u);
-      f[k++] = F(207, S1.a);
-      f[k++] = F(208, S1.p, S1.a);
 #endif
       break;
     case kGS0S1: {
@@ -839,8 +817,6 @@ int GroupFeatures(int g, const Tok* T, const View& v, uint64_t* f) {
         f[k++] = F(130, S0.p, S1.p, 9);
       }
       f[k++] = F(131, S0.u, S1.u, d);
-      f[k++] = F(209, S0.a, S1.p);
-      f[k++] = F(210, S0.p, S1.a);
 #endif
       break;
     }
@@ -855,8 +831,6 @@ int GroupFeatures(int g, const Tok* T, const View& v, uint64_t* f) {
 #ifndef PARSER_BASELINE
       f[k++] = F(132, S0.p, N0.p, (v.s0 && v.buf <= n) ? DistBucket(v.buf - v.s0->word) : 0);
       f[k++] = F(133, S0.u, N0.u);
-      f[k++] = F(211, S0.p, N0.a);
-      f[k++] = F(212, S0.a, N0.p);
 #endif
       break;
     }

@@ -161,11 +161,6 @@ Sentence RandomSentence(std::mt19937_64* rng, int n) {
     w.upos = kTags[(*rng)() % 9];
     w.xpos = kTags[(*rng)() % 9];
     w.feats = (*rng)() % 3 ? "_" : "Number=Sing|Garbage";
-    w.tag_doubt = static_cast<uint8_t>((*rng)() % 5);  // 4: out of the tagger's range
-    if (w.tag_doubt > 0) {
-      w.alt_upos = kTags[(*rng)() % 9];
-      w.alt_xpos = kTags[(*rng)() % 9];
-    }
     w.head = static_cast<int>((*rng)() % 5) - 2;  // stale values the parser must overwrite
     w.deprel = "stale";
     s.words.push_back(w);
@@ -345,7 +340,6 @@ TEST(Parser, EwtDevAccuracyWithReducedSettings) {
   ParserOptions o;
   o.epochs = 2;
   o.beam = 4;
-  o.train_beam = 8;  // half the default: a regression check, not the shipped model
   o.verbose = false;
   o.max_features = 300000;
   auto parser = Parser::Train(part, dev->sentences, o);

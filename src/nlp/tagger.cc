@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <limits>
 #include <map>
 #include <random>
 #include <unordered_map>
@@ -21,8 +19,7 @@ namespace {
 using ml::FeatureHash;
 
 constexpr uint32_t kMagic = 0x47415444;  // "DTAG" in a little-endian dump
-constexpr uint32_t kVersion = 2;         // 2: the doubt margins
-constexpr uint32_t kOldestVersion = 1;
+constexpr uint32_t kVersion = 1;
 constexpr size_t kMaxTags = 4000;  // 2 x tags (+ padding ids) must fit a uint16 class id
 constexpr size_t kMaxFeats = 65000;
 
@@ -164,9 +161,7 @@ struct Workspace {
   std::vector<int32_t> stat, fwd, bwd, row;
   std::vector<float> frow, fscores;
   std::vector<int> tags, other, fpred;
-  std::vector<int> alt;         // runner-up tag class per word, -1 for none
-  std::vector<int32_t> margin;  // quantised score of the chosen tag minus the runner-up's
-  std::string key;              // AddFeats' "UPOS\tXPOS" lookup key
+  std::string key;  // AddFeats' "UPOS\tXPOS" lookup key
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -198,8 +193,6 @@ struct Tagger::Impl {
   ml::LinearModel pos, fmodel;
   internal::Lemmatizer lemmatizer;
   int best_epoch = 0;
-  // Margins behind Word::tag_doubt, increasing; zeros report no doubt (a version-1 model).
-  std::array<float, 3> doubt = {0, 0, 0};
 
   internal::FlatTable<uint64_t> lower_table;
   internal::FlatTable<FormInfo> form_table;
@@ -403,29 +396,16 @@ struct Tagger::Impl {
           [](int, int best, const std::vector<uint64_t>&) { return best; }, &ws->dyn, tags);
     };
     run(0, &ws->fwd, &ws->tags);
-    ws->alt.assign(static_cast<size_t>(n), -1);
-    ws->margin.assign(static_cast<size_t>(n), 0);
-    const bool both = bidirectional();
-    if (both) run(1, &ws->bwd, &ws->other);
+    if (!bidirectional()) return;
+    run(1, &ws->bwd, &ws->other);
     for (int i = 0; i < n; ++i) {
       if (ctx[i].fixed >= 0) continue;
       const int32_t* a = &ws->fwd[static_cast<size_t>(i) * nt];
-      const int32_t* b = both ? &ws->bwd[static_cast<size_t>(i) * nt] : nullptr;
-      auto sum = [&](int c) { return a[c] + (b ? b[c] : 0); };
-      int best = 0, second = -1;
-      for (int c = 1; c < nt; ++c) {
-        if (sum(c) > sum(best)) {
-          second = best;
-          best = c;
-        } else if (second < 0 || sum(c) > sum(second)) {
-          second = c;
-        }
-      }
+      const int32_t* b = &ws->bwd[static_cast<size_t>(i) * nt];
+      int best = 0;
+      for (int c = 1; c < nt; ++c)
+        if (a[c] + b[c] > a[best] + b[best]) best = c;
       ws->tags[i] = best;
-      if (second >= 0) {
-        ws->alt[i] = second;
-        ws->margin[i] = sum(best) - sum(second);
-      }
     }
   }
 
@@ -520,17 +500,6 @@ struct Tagger::Impl {
         w.feats.clear();
       }
       w.lemma = lemmatizer.Lemmatize(w.form, ws->lowers[i], t);
-      const int a = ws->alt[i];
-      const float m = ws->margin[i] * pos.scale();
-      const int level = a < 0 ? 0 : m < doubt[0] ? 1 : m < doubt[1] ? 2 : m < doubt[2] ? 3 : 0;
-      w.tag_doubt = static_cast<uint8_t>(level);
-      if (level > 0) {
-        w.alt_upos = upos[a];
-        w.alt_xpos = xpos[a];
-      } else {
-        w.alt_upos.clear();
-        w.alt_xpos.clear();
-      }
     }
   }
 
@@ -751,10 +720,6 @@ Tagger& Tagger::operator=(Tagger&&) noexcept = default;
 
 int Tagger::best_epoch() const { return impl_ ? impl_->best_epoch : 0; }
 
-std::array<float, 3> Tagger::doubt_margins() const {
-  return impl_ ? impl_->doubt : std::array<float, 3>{0, 0, 0};
-}
-
 void Tagger::Tag(Sentence* s) const {
   if (!impl_ || s->words.empty()) return;
   thread_local Workspace ws;
@@ -953,37 +918,6 @@ Result<Tagger> Tagger::Train(const std::vector<Sentence>& train, const std::vect
     m->lemmatizer = internal::Lemmatizer::Train(ex, lo);
   }
 
-  // 6. The doubt margins: given, or the margins below which kDoubtShares of the calibration
-  // words (dev, else train) fall. Margins are in weight units, which depend on the data and
-  // the epochs, so they are measured rather than fixed.
-  if (opts.doubt_margins[0] > 0) {
-    m->doubt = opts.doubt_margins;
-  } else {
-    std::vector<float> margins;
-    size_t count = 0;
-    Workspace ws;
-    for (const Sentence& s : dev.empty() ? train : dev) {
-      if (s.words.empty()) continue;
-      m->BuildCtx(s, &ws.ctx, &ws.lowers);
-      m->TagPos(&ws);
-      count += s.words.size();
-      for (size_t i = 0; i < s.words.size(); ++i)
-        if (ws.alt[i] >= 0) margins.push_back(ws.margin[i] * m->pos.scale());
-    }
-    std::sort(margins.begin(), margins.end());
-    for (size_t k = 0; k < 3; ++k) {
-      const auto at = static_cast<size_t>(TaggerOptions::kDoubtShares[k] * count);
-      // A hair above the quantile, so that exactly the words at or below it fall under it.
-      m->doubt[k] = margins.empty() ? 0.f
-                                    : std::nextafter(margins[std::min(at, margins.size() - 1)],
-                                                     std::numeric_limits<float>::max());
-    }
-    for (size_t k = 1; k < 3; ++k) m->doubt[k] = std::max(m->doubt[k], m->doubt[k - 1]);
-  }
-  if (opts.verbose)
-    std::fprintf(stderr, "tagger doubt margins %.2f %.2f %.2f\n", m->doubt[0], m->doubt[1],
-                 m->doubt[2]);
-
   Tagger t;
   m->IndexTags();
   t.impl_ = std::move(m);
@@ -1034,7 +968,6 @@ void Tagger::Serialize(BinaryWriter* w) const {
   m.pos.Serialize(w);
   m.fmodel.Serialize(w);
   m.lemmatizer.Serialize(w);
-  for (float d : m.doubt) w->F32(d);
 }
 
 Result<Tagger> Tagger::Parse(BinaryReader* r) {
@@ -1042,7 +975,7 @@ Result<Tagger> Tagger::Parse(BinaryReader* r) {
   const uint32_t version = r->U32();
   DYAD_RETURN_IF_ERROR(r->status());
   if (magic != kMagic) return Status::Error("not a dyad tagger (bad magic number)");
-  if (version < kOldestVersion || version > kVersion)
+  if (version != kVersion)
     return Status::Error("tagger format version " + std::to_string(version) +
                          " is not supported (this build reads version " + std::to_string(kVersion) +
                          "); retrain with `dyad train tagger`");
@@ -1075,14 +1008,6 @@ Result<Tagger> Tagger::Parse(BinaryReader* r) {
   auto lemmatizer = internal::Lemmatizer::Parse(r);
   if (!lemmatizer.ok()) return lemmatizer.status().With("tagger");
   m->lemmatizer = std::move(lemmatizer).value();
-  if (version >= 2) {
-    for (float& d : m->doubt) d = r->F32();
-    DYAD_RETURN_IF_ERROR(r->status());
-    for (size_t k = 0; k < 3; ++k)
-      if (!std::isfinite(m->doubt[k]) || m->doubt[k] < 0 ||
-          (k > 0 && m->doubt[k] < m->doubt[k - 1]))
-        return Status::Error("tagger: bad doubt margins");
-  }
 
   // Everything Tag() indexes with is checked here.
   const size_t nt = m->upos.size(), nf = m->feats.size();

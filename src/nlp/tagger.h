@@ -23,7 +23,6 @@
 // empty: Tag() leaves sentences unchanged.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -57,12 +56,6 @@ struct TaggerOptions {
   bool bidirectional = true;
   uint64_t seed = 1;    // shuffling order; training is deterministic for a seed
   bool verbose = true;  // per-epoch figures on stderr
-  // Score margins (chosen tag minus runner-up) below which Tag() reports the runner-up with
-  // Word::tag_doubt 1, 2, 3. All zero (the default): calibrated after training so that these
-  // shares of the words of `dev` (of `train` when dev is empty) fall below them. JackknifeTags
-  // passes the full tagger's margins, so that its fold taggers flag the same kind of doubt.
-  std::array<float, 3> doubt_margins = {0, 0, 0};
-  static constexpr std::array<double, 3> kDoubtShares = {0.025, 0.09, 0.18};
 };
 
 // Per-word accuracy counts (gold tokenisation: word i of a predicted sentence is compared with
@@ -90,17 +83,15 @@ class Tagger {
   void AddFeats(Sentence* s) const;
 
   // Format: u32 magic "DTAG", u32 version, then the tag and feature tables, the word
-  // dictionary, the three linear models, the lemmatiser and (version 2) the doubt margins. Parse()
-  // reads exactly that and validates every index, so corrupted or truncated bytes give an error,
-  // never UB; the caller checks for trailing bytes with BinaryReader::Finish().
+  // dictionary, the three linear models and the lemmatiser. Parse() reads exactly that and
+  // validates every index, so corrupted or truncated bytes give an error, never UB; the
+  // caller checks for trailing bytes with BinaryReader::Finish().
   void Serialize(BinaryWriter* w) const;
   static Result<Tagger> Parse(BinaryReader* r);
 
   bool empty() const { return impl_ == nullptr; }
   // The epoch kept by Train() (0 when parsed from bytes).
   int best_epoch() const;
-  // The margins behind Word::tag_doubt (see TaggerOptions::doubt_margins).
-  std::array<float, 3> doubt_margins() const;
 
   Tagger();
   ~Tagger();

@@ -158,41 +158,6 @@ TEST(Tagger, ReproducesItsTrainingTreebank) {
   EXPECT_EQ(sc.all_tags, sc.words);
 }
 
-TEST(Tagger, DoubtMarginsAreCalibratedToTheirSharesOrTakenAsGiven) {
-  // No dev set: calibrated on the training words, so that about the last share of them is
-  // reported doubtful, the closest calls with the highest doubt.
-  const auto m = TinyTagger().doubt_margins();
-  EXPECT_GT(m[0], 0.f);
-  EXPECT_LE(m[0], m[1]);
-  EXPECT_LE(m[1], m[2]);
-  size_t words = 0, doubtful = 0;
-  for (Sentence s : TinyTreebank()) {
-    s = Untagged(s);
-    TinyTagger().Tag(&s);
-    for (const Word& w : s.words) {
-      ++words;
-      if (w.tag_doubt == 0) {
-        EXPECT_TRUE(w.alt_xpos.empty() && w.alt_upos.empty()) << w.form;
-        continue;
-      }
-      ++doubtful;
-      EXPECT_NE(w.alt_upos + "/" + w.alt_xpos, w.upos + "/" + w.xpos) << w.form;
-    }
-  }
-  EXPECT_GE(doubtful, 1u);
-  EXPECT_LE(doubtful, static_cast<size_t>(TaggerOptions::kDoubtShares[2] * words) + 1);
-
-  // Given margins are kept (what the jackknife's fold taggers get), and survive a reload.
-  TaggerOptions o = Quiet(3);
-  o.doubt_margins = {1.5f, 2.5f, 3.5f};
-  auto t = Tagger::Train(TinyTreebank(), {}, o);
-  ASSERT_TRUE(t.ok()) << t.status().message();
-  EXPECT_EQ(t->doubt_margins(), o.doubt_margins);
-  auto back = Load(Serialized(*t));
-  ASSERT_TRUE(back.ok()) << back.status().message();
-  EXPECT_EQ(back->doubt_margins(), o.doubt_margins);
-}
-
 TEST(Tagger, GeneralisesToANewWord) {
   // "frogs" is new: the suffix, the determiner before and the verb after make it a plural
   // noun, and the learnt rule strips its "s".
@@ -418,32 +383,6 @@ TEST(TaggerEwt, AccuracyOnDev) {
   EXPECT_GE(TagScores::Percent(sc.feats, sc.words), 93.5);
   EXPECT_GE(TagScores::Percent(sc.lemma, sc.words), 96.0);
   EXPECT_LE(Serialized(*tagger).size(), 8u << 20);
-
-  // The runner-up reports (what the parser reads): a doubtful tag is wrong far more often
-  // than a sure one, and its runner-up is often the right tag.
-  size_t doubtful = 0, doubtful_wrong = 0, sure = 0, sure_wrong = 0, alt_right = 0;
-  for (size_t i = 0; i < out.size(); ++i)
-    for (size_t j = 0; j < out[i].words.size(); ++j) {
-      const Word &g = dev->sentences[i].words[j], &p = out[i].words[j];
-      const bool wrong = g.xpos != p.xpos;
-      if (p.tag_doubt == 0) {
-        EXPECT_TRUE(p.alt_xpos.empty() && p.alt_upos.empty());
-        ++sure;
-        sure_wrong += wrong;
-        continue;
-      }
-      EXPECT_LE(p.tag_doubt, 3);
-      EXPECT_FALSE(p.alt_upos == p.upos && p.alt_xpos == p.xpos) << p.form;
-      ++doubtful;
-      doubtful_wrong += wrong;
-      alt_right += wrong && g.xpos == p.alt_xpos;
-    }
-  std::printf("doubtful %zu words (%zu wrong, runner-up right for %zu); sure %zu (%zu wrong)\n",
-              doubtful, doubtful_wrong, alt_right, sure, sure_wrong);
-  ASSERT_GT(doubtful, 0u);
-  EXPECT_GT(static_cast<double>(doubtful_wrong) / doubtful,
-            5.0 * static_cast<double>(sure_wrong) / sure);
-  EXPECT_GT(alt_right, doubtful_wrong / 3);
 }
 
 }  // namespace
