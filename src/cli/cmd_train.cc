@@ -62,6 +62,9 @@ static int RunTrain(const std::vector<std::string>& args) {
   int code = 0;
   if (!p.Parse(args, &code)) return code;
   if (p.positional().size() != 1) return UsageError("train: say what to train; see --help");
+  if (train_beam < 0 || jackknife_epochs < 0 || epochs < 0 || beam < 0)
+    return UsageError("train: --epochs, --beam, --train-beam and --jackknife-epochs must not be "
+                      "negative (0 or absent: the default)");
   const std::string what = p.positional()[0];
   if (what != "tokenizer" && what != "tagger" && what != "parser" && what != "all")
     return UsageError("train: unknown component '" + what + "'");

@@ -40,14 +40,17 @@ std::string ModelFile::Serialize() {
   const std::string body = w.Take();
 
   ZSTD_CCtx* cctx = ZSTD_createCCtx();
-  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, kZstdLevel);
-  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
   std::string stored(ZSTD_compressBound(body.size()), '\0');
-  const size_t z = ZSTD_compress2(cctx, stored.data(), stored.size(), body.data(), body.size());
-  ZSTD_freeCCtx(cctx);
+  size_t z = 0;
+  if (cctx) {
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, kZstdLevel);
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+    z = ZSTD_compress2(cctx, stored.data(), stored.size(), body.data(), body.size());
+    ZSTD_freeCCtx(cctx);
+  }
   BinaryWriter out;
   out.Bytes(kModelMagic, sizeof kModelMagic);
-  if (ZSTD_isError(z)) {  // only on allocation failure: write the body uncompressed
+  if (!cctx || ZSTD_isError(z)) {  // only when memory runs out: write the body as version 1
     out.U32(1);
     out.Bytes(body.data(), body.size());
     return out.Take();
@@ -86,13 +89,10 @@ Result<ModelFile> ModelFile::Parse(std::string_view bytes, const std::string& or
                 std::to_string(stored_len) + " compressed bytes");
     if (head.ok() && stored_len != head.remaining())
       head.Fail(stored_len > head.remaining() ? "truncated" : "trailing bytes after the body");
+    const std::string_view stored = head.ok() ? head.View(stored_len) : std::string_view();
+    if (head.ok() && ZSTD_getFrameContentSize(stored.data(), stored.size()) != body_len)
+      head.Fail("compressed body does not match its stated length");
     if (head.ok()) {
-      const std::string_view stored = head.View(stored_len);
-      if (ZSTD_getFrameContentSize(stored.data(), stored.size()) != body_len)
-        head.Fail("compressed body does not match its stated length");
-    }
-    if (head.ok()) {
-      const std::string_view stored = bytes.substr(bytes.size() - stored_len);
       unpacked.resize(body_len);
       const size_t z =
           ZSTD_decompress(unpacked.data(), unpacked.size(), stored.data(), stored.size());
