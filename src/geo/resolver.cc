@@ -240,18 +240,42 @@ EventLocation ToLocation(const Place& p, std::string how) {
 }  // namespace
 
 EventLocation Locator::FindIn(const Document& doc, const Context& ctx, const LocateQuery& q) const {
-  std::set<std::string> strong;
-  for (const std::string* a : {&q.source, &q.target}) {
-    std::string c = CountryOf(gaz_, *a);
-    if (!c.empty()) strong.insert(c);
+  // The actors' countries are strong evidence for which of several places a name means, except
+  // for the actor whose own words hold the name: "men in Hyderabad" is coded from "Hyderabad"
+  // itself (the dictionaries list it under India), which says nothing about which Hyderabad.
+  std::set<std::string> strong, strong_without_source, strong_without_target;
+  const std::string source_country = CountryOf(gaz_, q.source);
+  const std::string target_country = CountryOf(gaz_, q.target);
+  for (auto* set : {&strong, &strong_without_source, &strong_without_target}) {
+    if (set != &strong_without_source && !source_country.empty()) set->insert(source_country);
+    if (set != &strong_without_target && !target_country.empty()) set->insert(target_country);
+    if (ctx.dateline_qualifier) set->insert(ctx.dateline_qualifier->country);
   }
-  if (ctx.dateline_qualifier) strong.insert(ctx.dateline_qualifier->country);
-  auto choose = [&](const std::vector<uint32_t>& places, const Place* qualifier) {
-    return Choose(gaz_, places, strong, ctx.countries, ctx.states, qualifier,
+  auto choose_with = [&](const std::vector<uint32_t>& places, const Place* qualifier,
+                         const std::set<std::string>& evidence) {
+    return Choose(gaz_, places, evidence, ctx.countries, ctx.states, qualifier,
                   opts_.context_min_ratio);
+  };
+  auto choose = [&](const std::vector<uint32_t>& places, const Place* qualifier) {
+    return choose_with(places, qualifier, strong);
   };
 
   std::vector<Candidate> cands;
+  // The evidence for a candidate: without the actor whose words hold it (see above).
+  auto evidence_for = [&](const Candidate& c) -> const std::set<std::string>& {
+    if (q.sentence >= doc.sentences.size()) return strong;
+    const Sentence& s = doc.sentences[q.sentence];
+    bool in_source = false, in_target = false;
+    for (uint32_t k = c.first; k <= c.last && k < s.words.size(); ++k) {
+      const Word& w = s.words[k];
+      if (w.token >= s.tokens.size()) continue;
+      in_source |= Overlaps(s.tokens[w.token].span, q.source_span);
+      in_target |= Overlaps(s.tokens[w.token].span, q.target_span);
+    }
+    if (in_target && !in_source) return strong_without_target;
+    if (in_source && !in_target) return strong_without_source;
+    return strong;
+  };
   if (q.sentence < doc.sentences.size()) {
     const Sentence& s = doc.sentences[q.sentence];
     const auto& W = s.words;
@@ -386,7 +410,8 @@ EventLocation Locator::FindIn(const Document& doc, const Context& ctx, const Loc
   });
   for (const Candidate& c : cands) {
     if (c.rank > 1) break;
-    if (const Place* p = choose(c.places, c.qualifier)) return ToLocation(*p, "preposition");
+    if (const Place* p = choose_with(c.places, c.qualifier, evidence_for(c)))
+      return ToLocation(*p, "preposition");
   }
   if (opts_.use_dateline && !ctx.dateline_places.empty()) {
     if (const Place* p = choose(ctx.dateline_places, ctx.dateline_qualifier))
@@ -395,7 +420,7 @@ EventLocation Locator::FindIn(const Document& doc, const Context& ctx, const Loc
   if (opts_.use_mentions) {
     for (const Candidate& c : cands) {
       if (c.rank != 3) continue;
-      const Place* p = choose(c.places, c.qualifier);
+      const Place* p = choose_with(c.places, c.qualifier, evidence_for(c));
       if (p &&
           (p->kind != PlaceKind::kCity || p->population >= kMentionMinPopulation || c.qualifier))
         return ToLocation(*p, "mention");

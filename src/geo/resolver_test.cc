@@ -109,6 +109,33 @@ TEST(Locator, AmbiguityByActorCountryThenPopulation) {
   EXPECT_EQ(ev[0].location.country, "FRA");
 }
 
+// "Lebanese soldiers clashed with gunmen in Tripoli": the target "gunmen in Tripoli" is coded
+// from "Tripoli" itself (LBY, the dictionaries' reading), which is no evidence for which
+// Tripoli; the source's country is.
+TEST(Locator, APlaceInsideAnActorIsNotEvidenceForItself) {
+  auto g = Shipped();
+  ASSERT_NE(g, nullptr);
+  Document d = Doc("", {{"Lebanese", "ADJ", 2, "amod"},
+                        {"soldiers", "NOUN", 3, "nsubj"},
+                        {"clashed", "VERB", 0, "root"},
+                        {"with", "ADP", 5, "case"},
+                        {"gunmen", "NOUN", 3, "obl"},
+                        {"in", "ADP", 7, "case"},
+                        {"Tripoli", "PROPN", 5, "nmod"}});
+  const auto& toks = d.sentences[0].tokens;
+  auto located = [&](const char* target, bool target_holds_place) {
+    std::vector<Event> ev = {EventOn(d, "LBNMIL", target, 2)};
+    ev[0].source_span = {toks[0].span.begin, toks[1].span.end};
+    ev[0].target_span = {toks[4].span.begin, toks[target_holds_place ? 6 : 4].span.end};
+    Locate(*g, d, &ev);
+    return ev[0].location.name + "/" + ev[0].location.country;
+  };
+  EXPECT_EQ(located("LBYREB", true), "Tripoli/LBN");
+  // A target coded from its own words, not holding the place, still counts as evidence: the two
+  // countries tie and the larger Tripoli wins, as for any two actors' countries.
+  EXPECT_EQ(located("LBYREB", false), "Tripoli/LBY");
+}
+
 TEST(Locator, StateQualifierAndStoryState) {
   auto g = Shipped();
   ASSERT_NE(g, nullptr);
