@@ -31,15 +31,27 @@ std::string VersionText() {
 }
 
 static int RunVersion(const std::vector<std::string>& args) {
-  ArgParser p("dyad version", "Prints the version and the fingerprints of the model and "
-                              "dictionaries in use (same as `dyad --version`).");
+  std::string model;
+  ArgParser p("dyad version [--model M]",
+              "Prints the version and the fingerprints of the model and dictionaries in use\n"
+              "(same as `dyad --version`). With --model, prints that model file's fingerprint\n"
+              "and everything it records about its training (data, settings, seeds), one\n"
+              "`key: value` line each.");
+  p.String("--model", &model, "model file to describe");
   int code = 0;
   if (!p.Parse(args, &code)) return code;
-  std::fputs(VersionText().c_str(), stdout);
+  if (model.empty()) {
+    std::fputs(VersionText().c_str(), stdout);
+    return kExitOk;
+  }
+  auto m = nlp::ModelFile::Load(model);
+  if (!m.ok()) return UsageError(m.status().message());
+  std::printf("dyad %s\nmodel %s fingerprint %s\n", DYAD_VERSION, model.c_str(),
+              HexFingerprint(m->fingerprint).c_str());
+  for (const auto& [key, value] : m->meta) std::printf("  %s: %s\n", key.c_str(), value.c_str());
   return kExitOk;
 }
 
-DYAD_COMMAND(version, "version", "print the version and model/dictionary fingerprints",
-             RunVersion);
+DYAD_COMMAND(version, "version", "print the version and model/dictionary fingerprints", RunVersion);
 
 }  // namespace dyad::cli

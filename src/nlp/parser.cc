@@ -266,6 +266,88 @@ class Model {
     return m;
   }
 
+  // The sum of several models' weights (each model's int16 weights as they are: every model
+  // was quantised against its own largest weight, so each counts in proportion to its scale),
+  // requantised to int16, keeping the `max_features` features with the most summed |weight|
+  // (0: all). All models must have the same classes.
+  static Model Sum(const std::vector<const Model*>& parts, size_t max_features) {
+    const int nc = parts[0]->num_classes_;
+    struct Feat {
+      uint64_t key;
+      int64_t mass;
+      std::vector<std::pair<uint8_t, int32_t>> run;
+    };
+    std::vector<Feat> feats;
+    std::vector<size_t> at(parts.size(), 0), pos(parts.size(), 0);
+    std::vector<int32_t> acc(nc, 0);
+    for (;;) {
+      uint64_t k = UINT64_MAX;
+      bool any = false;
+      for (size_t m = 0; m < parts.size(); ++m)
+        if (at[m] < parts[m]->keys_.size()) {
+          k = std::min(k, parts[m]->keys_[at[m]]);
+          any = true;
+        }
+      if (!any) break;
+      std::fill(acc.begin(), acc.end(), 0);
+      for (size_t m = 0; m < parts.size(); ++m) {
+        if (at[m] >= parts[m]->keys_.size() || parts[m]->keys_[at[m]] != k) continue;
+        const uint8_t* p = parts[m]->blob_.data() + pos[m];
+        const int cnt = p[0];
+        for (int j = 0; j < cnt; ++j) {
+          int16_t v;
+          std::memcpy(&v, p + 1 + cnt + 2 * j, 2);
+          acc[p[1 + j]] += v;
+        }
+        pos[m] += 3 * static_cast<size_t>(cnt) + 1;
+        ++at[m];
+      }
+      Feat f{k, 0, {}};
+      for (int c = 0; c < nc; ++c)
+        if (acc[c] != 0) {
+          f.run.push_back({static_cast<uint8_t>(c), acc[c]});
+          f.mass += std::abs(acc[c]);
+        }
+      if (!f.run.empty()) feats.push_back(std::move(f));
+    }
+    if (max_features > 0 && feats.size() > max_features) {
+      std::nth_element(feats.begin(), feats.begin() + max_features, feats.end(),
+                       [](const Feat& a, const Feat& b) {
+                         return a.mass != b.mass ? a.mass > b.mass : a.key < b.key;
+                       });
+      feats.resize(max_features);
+      std::sort(feats.begin(), feats.end(),
+                [](const Feat& a, const Feat& b) { return a.key < b.key; });
+    }
+    int32_t max_abs = 1;
+    for (const Feat& f : feats)
+      for (const auto& [c, v] : f.run) max_abs = std::max(max_abs, std::abs(v));
+    const double scale = max_abs > 32767 ? 32767.0 / max_abs : 1.0;
+    std::vector<uint64_t> keys;
+    std::vector<uint8_t> blob;
+    std::vector<uint32_t> offsets;
+    std::vector<std::pair<uint8_t, int16_t>> run;
+    for (const Feat& f : feats) {
+      run.clear();
+      for (const auto& [c, v] : f.run) {
+        const long q = std::lround(v * scale);
+        if (q != 0) run.push_back({c, static_cast<int16_t>(q)});
+      }
+      if (run.empty()) continue;
+      keys.push_back(f.key);
+      offsets.push_back(static_cast<uint32_t>(blob.size()));
+      blob.push_back(static_cast<uint8_t>(run.size()));
+      for (const auto& [c, w] : run) blob.push_back(c);
+      for (const auto& [c, w] : run) {
+        uint8_t b[2];
+        std::memcpy(b, &w, 2);
+        blob.push_back(b[0]);
+        blob.push_back(b[1]);
+      }
+    }
+    return FromRuns(nc, std::move(keys), std::move(blob), offsets);
+  }
+
   // Builds a model from features in increasing key order and their runs.
   static Model FromRuns(int num_classes, std::vector<uint64_t> keys, std::vector<uint8_t> blob,
                         const std::vector<uint32_t>& offsets) {
@@ -1565,6 +1647,21 @@ Result<Parser> Parser::Train(const std::vector<Sentence>& train, const std::vect
   if (opts.verbose)
     std::fprintf(stderr, "parser: keeping epoch %d (%.0fs in all)\n", best_epoch, Seconds(start));
   return parser;
+}
+
+Result<Parser> Parser::Combine(const std::vector<const Parser*>& parts, size_t max_features) {
+  if (parts.empty()) return Status::Error("parser: nothing to combine");
+  std::vector<const Model*> models;
+  for (const Parser* p : parts) {
+    if (p->impl_->labels != parts[0]->impl_->labels)
+      return Status::Error("parser: the parsers to combine have different relations");
+    models.push_back(&p->impl_->model);
+  }
+  Parser out;
+  out.impl_->beam = parts[0]->impl_->beam;
+  out.impl_->labels = parts[0]->impl_->labels;
+  out.impl_->model = Model::Sum(models, max_features);
+  return out;
 }
 
 void Parser::Serialize(BinaryWriter* w) const {

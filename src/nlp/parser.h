@@ -61,8 +61,8 @@ class Parser {
   // jackknifed tags on train), and gold heads and relations. Training sentences whose trees
   // are malformed (no single root, a cycle, a head out of range) are skipped. `dev` may be
   // empty (then the last epoch is kept).
-  static Result<Parser> Train(const std::vector<Sentence>& train,
-                              const std::vector<Sentence>& dev, const ParserOptions& opts);
+  static Result<Parser> Train(const std::vector<Sentence>& train, const std::vector<Sentence>& dev,
+                              const ParserOptions& opts);
 
   // Fills head and deprel of every word of *s from form, lemma, upos, xpos and feats.
   void Parse(Sentence* s) const;
@@ -74,6 +74,10 @@ class Parser {
   // equals the plain sum of the state's feature weights, i.e. that the per-sentence memo of
   // feature groups (the fast path, see parser.cc) changes nothing.
   Status CheckScoring(const Sentence& s) const;
+
+  // One parser whose weights are the sum of `parts`' (trained on the same relations, e.g. with
+  // other seeds): an ensemble at the cost of one parser. Keeps `max_features` features (0: all).
+  static Result<Parser> Combine(const std::vector<const Parser*>& parts, size_t max_features);
 
   int beam() const;
   size_t num_features() const;  // distinct hashed features kept in the model

@@ -187,8 +187,7 @@ TEST(Parser, LearnsAndReproducesATinyTreebank) {
     parser.Parse(&s);
     for (size_t k = 0; k < s.words.size(); ++k) {
       EXPECT_EQ(s.words[k].head, tb[i].words[k].head) << "sentence " << i << " word " << k + 1;
-      EXPECT_EQ(s.words[k].deprel, tb[i].words[k].deprel)
-          << "sentence " << i << " word " << k + 1;
+      EXPECT_EQ(s.words[k].deprel, tb[i].words[k].deprel) << "sentence " << i << " word " << k + 1;
     }
   }
   // The non-projective sentence gets a well-formed (projective) tree.
@@ -205,6 +204,52 @@ TEST(Parser, TrainingIsDeterministic) {
   auto b = Parser::Train(tb, tb, o);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(Bytes(*a), Bytes(*b));
+}
+
+// Parsers trained with other seeds, combined into one: the sum of their weights. One part alone
+// is itself; the combination still learns the treebank; pruning bounds the features; parsers
+// of other relations are refused.
+TEST(Parser, CombinesParsersTrainedWithOtherSeeds) {
+  const auto tb = Treebank();
+  ParserOptions o = TinyOptions();
+  o.seed = 2;
+  auto b = Parser::Train(tb, tb, o);
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  const Parser& a = TinyParser();
+
+  auto alone = Parser::Combine({&a}, 0);
+  ASSERT_TRUE(alone.ok()) << alone.status().message();
+  EXPECT_EQ(Bytes(*alone), Bytes(a));
+
+  auto both = Parser::Combine({&a, &b.value()}, 0);
+  ASSERT_TRUE(both.ok()) << both.status().message();
+  EXPECT_GE(both->num_features(), std::max(a.num_features(), b->num_features()));
+  EXPECT_EQ(both->beam(), a.beam());
+  for (size_t i = 0; i < kProjective; ++i) {
+    Sentence s = tb[i];
+    both->Parse(&s);
+    for (size_t k = 0; k < s.words.size(); ++k) {
+      EXPECT_EQ(s.words[k].head, tb[i].words[k].head) << "sentence " << i << " word " << k + 1;
+      EXPECT_EQ(s.words[k].deprel, tb[i].words[k].deprel) << "sentence " << i << " word " << k + 1;
+    }
+  }
+
+  auto pruned = Parser::Combine({&a, &b.value()}, 50);
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(pruned->num_features(), 50u);
+
+  // A parser of other relations: the same treebank with one relation renamed.
+  auto other_tb = tb;
+  for (Sentence& s : other_tb)
+    for (Word& w : s.words)
+      if (w.deprel == "det") w.deprel = "det:art";
+  o.epochs = 1;
+  auto other = Parser::Train(other_tb, {}, o);
+  ASSERT_TRUE(other.ok());
+  auto bad = Parser::Combine({&a, &other.value()}, 0);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("different relations"), std::string::npos);
+  EXPECT_FALSE(Parser::Combine({}, 0).ok());
 }
 
 TEST(Parser, RejectsBadOptionsAndUnusableData) {
@@ -334,9 +379,9 @@ TEST(Parser, EwtDevAccuracyWithReducedSettings) {
   auto train = ReadConlluFile(dir + "/train.conllu");
   auto dev = ReadConlluFile(dir + "/dev.conllu");
   ASSERT_TRUE(train.ok() && dev.ok());
-  std::vector<Sentence> part(train->sentences.begin(),
-                             train->sentences.begin() +
-                                 std::min<size_t>(train->sentences.size(), 6000));
+  std::vector<Sentence> part(
+      train->sentences.begin(),
+      train->sentences.begin() + std::min<size_t>(train->sentences.size(), 6000));
   ParserOptions o;
   o.epochs = 2;
   o.beam = 4;
