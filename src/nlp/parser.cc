@@ -25,7 +25,11 @@
 // vector additions. The shipped table stores int16 weights and u8 class ids in one blob,
 // found through 8-byte slots (a 32-bit fingerprint and an offset).
 //
-// Figures (EWT dev, gold tokenisation) are in the "Figures" block below.
+// Ensembles: Combine() adds the weights of parsers trained with other seeds (or other training
+// tags) into one table. A linear model's scores are sums of weights, so the sum of the tables
+// scores every transition as the sum of the parsers' scores: the ensemble costs one parser.
+//
+// Figures (EWT dev and test) and the experiments behind the choices: models/README.md.
 #include "nlp/parser.h"
 
 #include <algorithm>
@@ -266,10 +270,11 @@ class Model {
     return m;
   }
 
-  // The sum of several models' weights (each model's int16 weights as they are: every model
-  // was quantised against its own largest weight, so each counts in proportion to its scale),
-  // requantised to int16, keeping the `max_features` features with the most summed |weight|
-  // (0: all). All models must have the same classes.
+  // The sum of several models' weights, requantised to int16, keeping the `max_features`
+  // features with the most summed |weight| (0: all). The int16 weights are added as they are:
+  // each model was quantised against its own largest weight, so each enters normalised to it
+  // (the float scale is not stored; it only matters for comparing models, and seeds of one
+  // setup differ little in it). All models must have the same classes.
   static Model Sum(const std::vector<const Model*>& parts, size_t max_features) {
     const int nc = parts[0]->num_classes_;
     struct Feat {
@@ -384,7 +389,12 @@ class Model {
 
   void BuildSlots(const std::vector<uint32_t>& offsets) {
     width_ = RoundUp8(num_classes_);
-    dense_.clear();
+    // The dense rows are counted first and allocated once: grown row by row, the copies and
+    // page faults of a table of ~100 MB doubled the load time of a large (combined) model.
+    size_t rows = 0;
+    for (size_t i = 0; i < keys_.size(); ++i) rows += blob_[offsets[i]] > kDenseMin;
+    dense_.assign(rows * width_, 0);
+    size_t next_row = 0;
     size_t cap = 16;
     while (cap < keys_.size() + keys_.size() / 2 + 1) cap *= 2;
     slots_.assign(cap, Slot{0, {0, 0, 0, 0}, {0, 0, 0, 0}});
@@ -398,8 +408,8 @@ class Model {
       const uint8_t* p = blob_.data() + offsets[i];
       const int cnt = p[0];
       if (cnt > kDenseMin) {
-        const uint32_t row = static_cast<uint32_t>(dense_.size());
-        dense_.resize(dense_.size() + width_, 0);
+        const uint32_t row = static_cast<uint32_t>(next_row);
+        next_row += width_;
         for (int j = 0; j < cnt; ++j) std::memcpy(&dense_[row + p[1 + j]], p + 1 + cnt + 2 * j, 2);
         e.cls[0] = kDense;
         std::memcpy(e.w, &row, 4);
