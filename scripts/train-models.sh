@@ -1,5 +1,5 @@
 #!/bin/sh
-# Retrains the shipped model from UD English EWT (see models/README.md). ~15 minutes on 2 cores.
+# Retrains the shipped model from UD English EWT (see models/README.md). ~11 minutes on 2 cores.
 #
 # The model: the tokenizer and tagger of `dyad train all` (seed 1), and one parser whose
 # weights are the sum of $PARSERS parsers (seeds 1..$PARSERS, default 6), each trained on the

@@ -108,8 +108,11 @@ static int RunTrain(const std::vector<std::string>& args) {
   int code = 0;
   if (!p.Parse(args, &code)) return code;
   if (p.positional().empty()) return UsageError("train: say what to train; see --help");
-  if (p.positional()[0] == "combine")
+  if (p.positional()[0] == "combine") {
+    if (!train_path.empty() || !dev_path.empty() || !base.empty())
+      return UsageError("train combine: takes model files, not --train, --dev or --model");
     return Combine({p.positional().begin() + 1, p.positional().end()}, output, max_features);
+  }
   if (p.positional().size() != 1) return UsageError("train: say what to train; see --help");
   if (train_beam < 0 || jackknife_epochs < 0 || epochs < 0 || beam < 0)
     return UsageError(

@@ -315,22 +315,12 @@ class Model {
         }
       if (!f.run.empty()) feats.push_back(std::move(f));
     }
-    if (max_features > 0 && feats.size() > max_features) {
-      std::nth_element(feats.begin(), feats.begin() + max_features, feats.end(),
-                       [](const Feat& a, const Feat& b) {
-                         return a.mass != b.mass ? a.mass > b.mass : a.key < b.key;
-                       });
-      feats.resize(max_features);
-      std::sort(feats.begin(), feats.end(),
-                [](const Feat& a, const Feat& b) { return a.key < b.key; });
-    }
+    KeepHeaviest(&feats, max_features);
     int32_t max_abs = 1;
     for (const Feat& f : feats)
       for (const auto& [c, v] : f.run) max_abs = std::max(max_abs, std::abs(v));
     const double scale = max_abs > 32767 ? 32767.0 / max_abs : 1.0;
-    std::vector<uint64_t> keys;
-    std::vector<uint8_t> blob;
-    std::vector<uint32_t> offsets;
+    Builder out(nc);
     std::vector<std::pair<uint8_t, int16_t>> run;
     for (const Feat& f : feats) {
       run.clear();
@@ -338,31 +328,60 @@ class Model {
         const long q = std::lround(v * scale);
         if (q != 0) run.push_back({c, static_cast<int16_t>(q)});
       }
-      if (run.empty()) continue;
-      keys.push_back(f.key);
-      offsets.push_back(static_cast<uint32_t>(blob.size()));
-      blob.push_back(static_cast<uint8_t>(run.size()));
-      for (const auto& [c, w] : run) blob.push_back(c);
+      out.Add(f.key, run);
+    }
+    return out.Build();
+  }
+
+  // Keeps the `max_features` features with the most mass (0: all), in increasing key order.
+  // Ties go to the smaller key, so the choice does not depend on the input order.
+  template <class Feat>
+  static void KeepHeaviest(std::vector<Feat>* feats, size_t max_features) {
+    if (max_features > 0 && feats->size() > max_features) {
+      std::nth_element(feats->begin(), feats->begin() + max_features, feats->end(),
+                       [](const Feat& a, const Feat& b) {
+                         return a.mass != b.mass ? a.mass > b.mass : a.key < b.key;
+                       });
+      feats->resize(max_features);
+    }
+    std::sort(feats->begin(), feats->end(),
+              [](const Feat& a, const Feat& b) { return a.key < b.key; });
+  }
+
+  // Lays out quantised runs, added in increasing key order, as a model.
+  class Builder {
+   public:
+    explicit Builder(int num_classes) : num_classes_(num_classes) {}
+    // `run`: (class, weight) pairs in increasing class order, no weight zero; an empty run
+    // adds nothing.
+    void Add(uint64_t key, const std::vector<std::pair<uint8_t, int16_t>>& run) {
+      if (run.empty()) return;
+      keys_.push_back(key);
+      offsets_.push_back(static_cast<uint32_t>(blob_.size()));
+      blob_.push_back(static_cast<uint8_t>(run.size()));
+      for (const auto& [c, w] : run) blob_.push_back(c);
       for (const auto& [c, w] : run) {
         uint8_t b[2];
         std::memcpy(b, &w, 2);
-        blob.push_back(b[0]);
-        blob.push_back(b[1]);
+        blob_.push_back(b[0]);
+        blob_.push_back(b[1]);
       }
     }
-    return FromRuns(nc, std::move(keys), std::move(blob), offsets);
-  }
+    Model Build() {
+      Model m;
+      m.num_classes_ = num_classes_;
+      m.keys_ = std::move(keys_);
+      m.blob_ = std::move(blob_);
+      m.BuildSlots(offsets_);
+      return m;
+    }
 
-  // Builds a model from features in increasing key order and their runs.
-  static Model FromRuns(int num_classes, std::vector<uint64_t> keys, std::vector<uint8_t> blob,
-                        const std::vector<uint32_t>& offsets) {
-    Model m;
-    m.num_classes_ = num_classes;
-    m.keys_ = std::move(keys);
-    m.blob_ = std::move(blob);
-    m.BuildSlots(offsets);
-    return m;
-  }
+   private:
+    int num_classes_;
+    std::vector<uint64_t> keys_;
+    std::vector<uint8_t> blob_;
+    std::vector<uint32_t> offsets_;
+  };
 
  private:
   // Runtime table: one 16-byte slot per feature holds up to kInline weights itself (most
@@ -556,22 +575,12 @@ class TrainWeights {
       for_each(where_[s], [&](int, double a) { mass += std::fabs(a); });
       if (mass > 0) feats.push_back({keys_[s], mass, where_[s]});
     }
-    if (max_features > 0 && feats.size() > max_features) {
-      std::nth_element(feats.begin(), feats.begin() + max_features, feats.end(),
-                       [](const Feat& a, const Feat& b) {
-                         return a.mass != b.mass ? a.mass > b.mass : a.key < b.key;
-                       });
-      feats.resize(max_features);
-    }
-    std::sort(feats.begin(), feats.end(),
-              [](const Feat& a, const Feat& b) { return a.key < b.key; });
+    Model::KeepHeaviest(&feats, max_features);
     double max_abs = 0;
     for (const Feat& f : feats)
       for_each(f.block, [&](int, double a) { max_abs = std::max(max_abs, std::fabs(a)); });
     const double scale = max_abs > 0 ? max_abs / 32767.0 : 1.0;
-    std::vector<uint64_t> keys;
-    std::vector<uint8_t> blob;
-    std::vector<uint32_t> offsets;
+    Model::Builder out(num_classes_);
     std::vector<std::pair<uint8_t, int16_t>> run;
     for (const Feat& f : feats) {
       run.clear();
@@ -579,20 +588,10 @@ class TrainWeights {
         const long q = std::lround(a / scale);
         if (q != 0) run.push_back({static_cast<uint8_t>(c), static_cast<int16_t>(q)});
       });
-      if (run.empty()) continue;
       std::sort(run.begin(), run.end());
-      keys.push_back(f.key);
-      offsets.push_back(static_cast<uint32_t>(blob.size()));
-      blob.push_back(static_cast<uint8_t>(run.size()));
-      for (const auto& [c, w] : run) blob.push_back(c);
-      for (const auto& [c, w] : run) {
-        uint8_t b[2];
-        std::memcpy(b, &w, 2);
-        blob.push_back(b[0]);
-        blob.push_back(b[1]);
-      }
+      out.Add(f.key, run);
     }
-    return Model::FromRuns(num_classes_, std::move(keys), std::move(blob), offsets);
+    return out.Build();
   }
 
  private:
